@@ -1,0 +1,359 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import math
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
+
+from ..tools import id_number
+
+# Fields that move a customer between RMs or units: only unit heads and above may write them.
+_ASSIGNMENT_FIELDS = ("bank_rm_id", "bank_backup_rm_id", "bank_unit_id")
+_EXACT_OPERATORS = ("in", "=")
+_PARTIAL_OPERATORS = ("like", "ilike", "=like", "=ilike")
+
+
+class ResPartner(models.Model):
+    """A bank customer: profile, identity document and the RMs (A and B roles) who serve them."""
+
+    _inherit = "res.partner"
+
+    is_bank_customer = fields.Boolean(string="Bank customer", index=True, tracking=True, copy=False)
+    bank_customer_no = fields.Char(string="Customer number", copy=False, readonly=True, tracking=True)
+    bank_id_type = fields.Selection(
+        [
+            ("prc_id", "PRC resident ID card"),
+            ("passport", "Passport"),
+            ("hk_macao_permit", "Mainland travel permit (HK/Macao)"),
+            ("taiwan_permit", "Mainland travel permit (Taiwan)"),
+            ("other", "Other"),
+        ],
+        string="ID document type",
+        default="prc_id",
+    )
+    bank_id_number = fields.Char(
+        string="ID number",
+        compute="_compute_bank_id_number",
+        inverse="_inverse_bank_id_number",
+        search="_search_bank_id_number",
+        help="Shown in full only to the customer's RMs, unit head and supervisors; masked for everyone else.",
+    )
+    # The clear value. Readable through the ORM by system administrators only; everyone else
+    # goes through bank_id_number, which masks it for users who do not serve the customer.
+    bank_id_number_full = fields.Char(string="ID number (clear)", groups="base.group_system", copy=False)
+    birthday = fields.Date()
+    occupation = fields.Char()
+    bank_currency_id = fields.Many2one("res.currency", compute="_compute_bank_currency_id")
+    annual_income = fields.Monetary(currency_field="bank_currency_id")
+    risk_profile = fields.Selection(
+        [
+            ("conservative", "Conservative"),
+            ("moderate", "Moderate"),
+            ("balanced", "Balanced"),
+            ("growth", "Growth"),
+            ("aggressive", "Aggressive"),
+        ],
+        string="Risk profile",
+    )
+    investment_preference = fields.Selection(
+        [
+            ("deposit", "Savings deposits"),
+            ("wealth", "Wealth-management products"),
+            ("fund", "Funds"),
+            ("insurance", "Insurance"),
+            ("fx", "Foreign exchange"),
+            ("precious_metal", "Precious metals"),
+            ("mixed", "Diversified"),
+        ],
+        string="Investment preference",
+    )
+    preferred_contact = fields.Selection(
+        [("phone", "Phone"), ("sms", "SMS"), ("email", "Email"), ("visit", "Visit"), ("letter", "Letter")],
+        string="Preferred contact",
+    )
+    bank_family_notes = fields.Text(string="Family")
+    bank_habit_notes = fields.Text(string="Habits and schedule")
+    bank_interest_notes = fields.Text(string="Interests")
+    bank_rm_id = fields.Many2one(
+        "bank.rm", string="Primary RM", index=True, tracking=True, ondelete="restrict", copy=False
+    )
+    bank_backup_rm_id = fields.Many2one(
+        "bank.rm", string="Backup RM", index=True, tracking=True, ondelete="restrict", copy=False
+    )
+    # Stored owners: record rules compare them to the user in SQL, so access follows a
+    # reassignment at once (no per-user cached data) and the RM's customer list stays indexed.
+    bank_rm_user_id = fields.Many2one(related="bank_rm_id.user_id", store=True, index=True, string="Primary RM user")
+    bank_backup_rm_user_id = fields.Many2one(
+        related="bank_backup_rm_id.user_id", store=True, index=True, string="Backup RM user"
+    )
+    bank_unit_id = fields.Many2one(
+        "bank.org.unit",
+        string="Unit",
+        compute="_compute_bank_unit_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        help="The unit that serves the customer: the primary RM's unit unless set otherwise.",
+    )
+
+    bank_is_served = fields.Boolean(
+        compute="_compute_bank_access_flags",
+        help="The current user serves this customer: sees and edits the ID number in full.",
+    )
+    bank_can_assign = fields.Boolean(
+        compute="_compute_bank_access_flags",
+        help="The current user may change the RMs and the unit of this customer.",
+    )
+
+    _bank_customer_no_uniq = models.Constraint(
+        "UNIQUE(bank_customer_no)", "The customer number must be unique."
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends_context("uid")
+    @api.depends("bank_id_number_full", "bank_rm_user_id", "bank_backup_rm_user_id", "bank_unit_id")
+    def _compute_bank_id_number(self):
+        served = self._bank_filter_served()
+        for partner in self:
+            # sudo: the clear value is only read here, and shown only to users who serve the customer.
+            clear = partner.sudo().bank_id_number_full
+            partner.bank_id_number = clear if partner in served else id_number.mask(clear)
+
+    @api.depends_context("uid")
+    @api.depends("bank_rm_user_id", "bank_backup_rm_user_id", "bank_unit_id")
+    def _compute_bank_access_flags(self):
+        served = self._bank_filter_served()
+        may_assign = self._bank_may_assign()
+        for partner in self:
+            partner.bank_is_served = partner in served
+            partner.bank_can_assign = may_assign
+
+    def _inverse_bank_id_number(self):
+        for partner in self:
+            value = id_number.normalize(partner.bank_id_number) or False
+            if value and "*" in value:
+                raise ValidationError(
+                    self.env._(
+                        "Customer %(name)s: the ID number cannot contain '*' (a masked number was sent back).",
+                        name=partner.display_name,
+                    )
+                )
+            # sudo: the clear field is restricted to system administrators; the caller's right to
+            # write this partner was checked by write() itself.
+            partner.sudo().bank_id_number_full = value
+
+    def _search_bank_id_number(self, operator, value):
+        # sudo: the clear field is not searchable by business users; the outer search still
+        # applies their record rules, so only customers they may read come back.
+        partners = self.sudo().with_context(active_test=False)
+        if operator in _EXACT_OPERATORS:
+            values = [value] if isinstance(value, str) else list(value)
+            values = [id_number.normalize(v) for v in values if v]
+            return Domain("id", "in", partners._search([("bank_id_number_full", "in", values)]))
+        if operator in _PARTIAL_OPERATORS:
+            # A partial number would let a user who sees masked numbers guess them digit by
+            # digit: partial matches are restricted to the customers the user serves.
+            domain = Domain("bank_id_number_full", operator, value) & self._bank_served_domain(self.env.uid)
+            return Domain("id", "in", partners._search(domain))
+        return NotImplemented
+
+    def _compute_bank_currency_id(self):
+        for partner in self:
+            partner.bank_currency_id = (partner.company_id or self.env.company).currency_id
+
+    @api.depends("bank_rm_id.unit_id")
+    def _compute_bank_unit_id(self):
+        for partner in self:
+            if partner.bank_rm_id:
+                partner.bank_unit_id = partner.bank_rm_id.unit_id
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains("bank_rm_id", "bank_backup_rm_id")
+    def _check_backup_rm(self):
+        for partner in self:
+            if partner.bank_backup_rm_id and partner.bank_backup_rm_id == partner.bank_rm_id:
+                raise ValidationError(
+                    self.env._(
+                        "Customer %(name)s: the Backup RM must differ from the Primary RM (%(rm)s).",
+                        name=partner.display_name,
+                        rm=partner.bank_rm_id.name,
+                    )
+                )
+
+    @api.constrains("bank_id_number_full")
+    def _check_bank_id_number(self):
+        # bank_id_type is checked from write(): a constraint on it would run before the
+        # inverse of bank_id_number stores the number written in the same call.
+        for partner in self.sudo():
+            if partner.bank_id_type != "prc_id" or not partner.bank_id_number_full:
+                continue
+            error = id_number.prc_id_error(partner.bank_id_number_full)
+            if error == "check_digit":
+                raise ValidationError(
+                    self.env._(
+                        "Customer %(name)s: the ID number %(number)s has a wrong check digit "
+                        "(GB 11643 gives %(expected)s as the last character).",
+                        name=partner.display_name,
+                        number=id_number.mask(partner.bank_id_number_full),
+                        expected=id_number.prc_check_char(partner.bank_id_number_full[:17]),
+                    )
+                )
+            if error:
+                raise ValidationError(
+                    self.env._(
+                        "Customer %(name)s: a PRC resident ID number has 18 characters "
+                        "(17 digits and a digit or X) or, for old cards, 15 digits (field ID number).",
+                        name=partner.display_name,
+                    )
+                )
+
+    @api.model
+    def _bank_check_amounts(self, vals, name):
+        """Refuse NaN, infinities and negative incomes before they reach the ORM, which would
+        store NaN or fail on rounding with an obscure message (SECURITY.md item 9)."""
+        value = vals.get("annual_income")
+        if value is None or value is False:
+            return
+        try:
+            amount = float(value)
+        except (TypeError, ValueError):
+            amount = math.nan
+        if not math.isfinite(amount) or amount < 0:
+            raise ValidationError(
+                self.env._(
+                    "Customer %(name)s: the Annual income must be a finite amount of zero or more, not %(value)s.",
+                    name=name or "-",
+                    value=value,
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        own_rm = self._bank_current_rm()
+        for vals in vals_list:
+            self._bank_check_amounts(vals, vals.get("name"))
+            if vals.get("is_bank_customer"):
+                if own_rm and not vals.get("bank_rm_id"):
+                    vals["bank_rm_id"] = own_rm.id
+                if vals.get("bank_customer_no"):
+                    self._bank_check_customer_no_unique(vals["bank_customer_no"], vals.get("name"), vals_list)
+                else:
+                    vals["bank_customer_no"] = self.env["ir.sequence"].next_by_code("bank.customer.no")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._bank_check_guarded_write(vals)
+        for partner in self:
+            self._bank_check_amounts(vals, partner.display_name)
+        if vals.get("bank_customer_no"):
+            for partner in self:
+                self._bank_check_customer_no_unique(vals["bank_customer_no"], partner.display_name, [vals], partner)
+        if vals.get("is_bank_customer") and "bank_rm_id" not in vals:
+            # An RM who turns a contact into a customer becomes their primary RM, so that the
+            # new customer does not fall out of everyone's portfolio.
+            own_rm = self._bank_current_rm()
+            if own_rm and not self.filtered("bank_rm_id"):
+                vals = dict(vals, bank_rm_id=own_rm.id)
+        res = super().write(vals)
+        if "bank_id_type" in vals and "bank_id_number" not in vals:
+            self._check_bank_id_number()
+        if "bank_id_number" in vals:
+            # The written value was cached for the writer only: other users' cached (masked or
+            # clear) values are stale now, whatever they were computed from.
+            self.invalidate_recordset(["bank_id_number"])
+        if vals.get("is_bank_customer"):
+            for partner in self.filtered(lambda p: not p.bank_customer_no):
+                # sudo: numbering is not the user's choice; write() refuses this field to them.
+                partner.sudo().bank_customer_no = self.env["ir.sequence"].next_by_code("bank.customer.no")
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_bank_customer(self):
+        if self.filtered("is_bank_customer") and not self._bank_is_admin():
+            raise UserError(
+                self.env._("Bank customers carry history and cannot be deleted: archive them instead.")
+            )
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _bank_served_domain(self, uid):
+        """Customers that user ``uid`` serves: as primary or backup RM, unit head or supervisor."""
+        return (
+            Domain("bank_rm_user_id", "=", uid)
+            | Domain("bank_backup_rm_user_id", "=", uid)
+            | Domain("bank_unit_id.head_user_id", "=", uid)
+            | Domain("bank_unit_id.oversight_user_ids", "in", [uid])
+        )
+
+    def _bank_filter_served(self):
+        """The records of ``self`` the current user serves (new records count as served)."""
+        if self.env.su:
+            return self
+        stored = self.filtered("id").filtered(lambda p: isinstance(p.id, int))
+        # sudo: decides masking only; the records themselves were already read by the user.
+        served_ids = set(
+            stored.sudo()
+            .with_context(active_test=False)
+            ._search(Domain("id", "in", stored.ids) & self._bank_served_domain(self.env.uid))
+        )
+        return self.filtered(lambda p: not isinstance(p.id, int) or p.id in served_ids)
+
+    def _bank_current_rm(self):
+        return self.env["bank.rm"].sudo().search([("user_id", "=", self.env.uid)], limit=1)
+
+    def _bank_is_admin(self):
+        return self.env.su or self.env.user.has_group("bank_relationship_manager.group_bank_admin")
+
+    def _bank_may_assign(self):
+        return self.env.su or self.env.user.has_group("bank_relationship_manager.group_bank_unit_head") or (
+            self._bank_is_admin()
+        )
+
+    def _bank_check_guarded_write(self, vals):
+        """Refuse writes that only unit heads (assignment) or administrators (numbers) may make.
+
+        ``readonly`` in a view protects nothing over RPC (SECURITY.md item 1).
+        """
+        if self.env.su:
+            return
+        if any(f in vals for f in _ASSIGNMENT_FIELDS) and not self._bank_may_assign():
+            raise AccessError(
+                self.env._("Only unit heads and above may change the RMs or the unit of a customer.")
+            )
+        if "bank_customer_no" in vals and not self._bank_is_admin():
+            raise AccessError(self.env._("Only bank administrators may change a customer number."))
+        if "is_bank_customer" in vals and not vals["is_bank_customer"] and self.filtered("is_bank_customer"):
+            if not self._bank_is_admin():
+                raise AccessError(self.env._("Only bank administrators may turn a customer back into a contact."))
+
+    def _bank_check_customer_no_unique(self, number, name, vals_list, partner=None):
+        """Refuse a customer number that is already taken (before the database refuses it rudely)."""
+        in_batch = sum(1 for vals in vals_list if vals.get("bank_customer_no") == number)
+        domain = Domain("bank_customer_no", "=", number)
+        if partner:
+            domain &= Domain("id", "!=", partner.id)
+        # sudo: the number must be unique among all customers, including those the user cannot see.
+        if in_batch > 1 or self.sudo().with_context(active_test=False).search_count(domain, limit=1):
+            raise ValidationError(
+                self.env._(
+                    "Customer %(name)s: the Customer number %(number)s is already used by another customer.",
+                    name=name or "-",
+                    number=number,
+                )
+            )

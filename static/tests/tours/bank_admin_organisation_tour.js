@@ -1,0 +1,60 @@
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
+
+/**
+ * The bank administrator browses the network as a hierarchy, opens a unit and its RMs,
+ * then checks the grade rule in Configuration.
+ */
+registry.category("web_tour.tours").add("bank_admin_organisation_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the Relationship Banking app",
+            trigger: ".o_app[data-menu-xmlid='bank_relationship_manager.bank_menu_root']",
+            run: "click",
+        },
+        {
+            content: "Open Organisation",
+            trigger: ".o_main_navbar button[data-menu-xmlid='bank_relationship_manager.bank_menu_organisation']",
+            run: "click",
+        },
+        {
+            content: "Open Units",
+            trigger: ".dropdown-item[data-menu-xmlid='bank_relationship_manager.bank_org_unit_menu']",
+            run: "click",
+        },
+        {
+            content: "The network shows as a hierarchy",
+            trigger: ".o_hierarchy_view .o_hierarchy_node:contains('Tour Branch')",
+        },
+        {
+            content: "Switch to the list",
+            trigger: ".o_switch_view.o_list",
+            run: "click",
+        },
+        {
+            content: "Open the tour outlet",
+            trigger: ".o_data_row td.o_data_cell:contains('Tour Outlet')",
+            run: "click",
+        },
+        {
+            content: "Its RM is listed",
+            trigger: ".o_field_widget[name=rm_ids] .o_data_row:contains('Tour RM A')",
+        },
+        {
+            content: "Open Configuration",
+            trigger: ".o_main_navbar button[data-menu-xmlid='bank_relationship_manager.bank_menu_configuration']",
+            run: "click",
+        },
+        {
+            content: "Open Grades",
+            trigger: ".dropdown-item[data-menu-xmlid='bank_relationship_manager.bank_rm_grade_menu']",
+            run: "click",
+        },
+        {
+            content: "The seed's grades are there",
+            trigger: ".o_list_view .o_data_row:contains('Lobby manager'):contains('Outlet without wealth room')",
+        },
+    ],
+});

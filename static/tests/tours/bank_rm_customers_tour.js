@@ -1,0 +1,62 @@
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
+
+/**
+ * An RM, working in Chinese, opens the app, finds only the customers they serve,
+ * opens one and reads the full ID number on the Banking page, then updates the profile.
+ */
+registry.category("web_tour.tours").add("bank_rm_customers_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the Relationship Banking app",
+            trigger: ".o_app[data-menu-xmlid='bank_relationship_manager.bank_menu_root']",
+            run: "click",
+        },
+        {
+            content: "The menu speaks Chinese",
+            trigger: ".o_main_navbar .o_menu_brand:contains('客户经理管理')",
+        },
+        {
+            content: "Own customer is listed",
+            trigger: ".o_list_view .o_data_row:contains('巡回客户甲')",
+        },
+        {
+            content: "Backup customer is listed",
+            trigger: ".o_list_view .o_data_row:contains('巡回客户乙')",
+        },
+        {
+            content: "Another RM's customer is not",
+            trigger: ".o_list_view:not(:has(.o_data_row:contains('巡回客户丙')))",
+        },
+        {
+            content: "Open the own customer",
+            trigger: ".o_data_row td.o_data_cell:contains('巡回客户甲')",
+            run: "click",
+        },
+        {
+            content: "Open the Banking page",
+            trigger: ".o_notebook .nav-link:contains('银行业务')",
+            run: "click",
+        },
+        {
+            content: "The RM sees the ID number in full",
+            trigger: ".o_field_widget[name=bank_id_number] input:value('11010519491231002X')",
+        },
+        {
+            content: "Record the occupation",
+            trigger: ".o_field_widget[name=occupation] input",
+            run: "edit 外科医生",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_saved",
+        },
+    ],
+});

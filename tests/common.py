@@ -1,0 +1,126 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from contextlib import contextmanager
+
+from odoo.tests import TransactionCase, new_test_user
+
+PREFIX = "bank_relationship_manager."
+GROUP_RM = PREFIX + "group_bank_rm"
+GROUP_UNIT_HEAD = PREFIX + "group_bank_unit_head"
+GROUP_SUPERVISOR = PREFIX + "group_bank_supervisor"
+GROUP_OFFICE = PREFIX + "group_bank_office"
+GROUP_HR = PREFIX + "group_bank_hr"
+GROUP_ADMIN = PREFIX + "group_bank_admin"
+
+# Valid 18-character PRC ID numbers (GB 11643 check digits verified by hand).
+ID_A = "11010519491231002X"
+ID_B = "110105199001011232"
+
+
+class BankCase(TransactionCase):
+    """A small bank: a branch with one sub-branch, two outlets and a wealth centre, one
+    user per role, three RMs and a customer for each, built once for the test class.
+
+    Tests act as the users (``with_user``) so that access rights and record rules apply.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        ref = cls.env.ref
+        cls.grade_senior = ref(PREFIX + "rm_grade_senior")
+        cls.grade_intermediate = ref(PREFIX + "rm_grade_intermediate")
+        cls.grade_rm = ref(PREFIX + "rm_grade_rm")
+        cls.grade_assistant = ref(PREFIX + "rm_grade_assistant")
+        cls.grade_lobby = ref(PREFIX + "rm_grade_lobby")
+
+        def user(login, groups):
+            return new_test_user(cls.env, login=login, groups=groups, name=login)
+
+        cls.user_rm_a = user("t_rm_a", GROUP_RM)
+        cls.user_rm_b = user("t_rm_b", GROUP_RM)
+        cls.user_rm_c = user("t_rm_c", GROUP_RM)
+        cls.user_head_1 = user("t_head_1", GROUP_UNIT_HEAD)
+        cls.user_head_2 = user("t_head_2", GROUP_UNIT_HEAD)
+        cls.user_supervisor = user("t_supervisor", GROUP_SUPERVISOR)
+        cls.user_center_head = user("t_center_head", GROUP_SUPERVISOR)
+        cls.user_office = user("t_office", GROUP_OFFICE)
+        cls.user_hr = user("t_hr", GROUP_HR)
+        cls.user_admin = user("t_bank_admin", GROUP_ADMIN)
+        cls.user_plain = user("t_plain", "base.group_user,base.group_partner_manager")
+
+        Unit = cls.env["bank.org.unit"]
+        cls.branch = Unit.create({"name": "T Branch", "code": "TB", "level": "branch", "has_wealth_room": True})
+        cls.sub_branch = Unit.create(
+            {
+                "name": "T Sub-branch",
+                "code": "TB-S",
+                "level": "sub_branch",
+                "parent_id": cls.branch.id,
+                "has_wealth_room": True,
+                "supervisor_user_id": cls.user_supervisor.id,
+            }
+        )
+        cls.outlet_1 = Unit.create(
+            {
+                "name": "T Outlet 1",
+                "code": "TB-S-1",
+                "level": "outlet",
+                "parent_id": cls.sub_branch.id,
+                "has_wealth_room": True,
+                "head_user_id": cls.user_head_1.id,
+            }
+        )
+        cls.outlet_2 = Unit.create(
+            {
+                "name": "T Outlet 2",
+                "code": "TB-S-2",
+                "level": "outlet",
+                "parent_id": cls.sub_branch.id,
+                "has_wealth_room": False,
+                "head_user_id": cls.user_head_2.id,
+            }
+        )
+        cls.center = Unit.create(
+            {
+                "name": "T Wealth Centre",
+                "code": "TB-WC",
+                "level": "center",
+                "parent_id": cls.branch.id,
+                "has_wealth_room": True,
+                "center_head_user_id": cls.user_center_head.id,
+            }
+        )
+
+        Rm = cls.env["bank.rm"]
+        cls.rm_a = Rm.create({"user_id": cls.user_rm_a.id, "grade_id": cls.grade_rm.id, "unit_id": cls.outlet_1.id})
+        cls.rm_b = Rm.create(
+            {"user_id": cls.user_rm_b.id, "grade_id": cls.grade_lobby.id, "unit_id": cls.outlet_2.id}
+        )
+        cls.rm_c = Rm.create(
+            {"user_id": cls.user_rm_c.id, "grade_id": cls.grade_senior.id, "unit_id": cls.center.id}
+        )
+
+        Partner = cls.env["res.partner"]
+        cls.customer_a = Partner.create(
+            {
+                "name": "Customer A",
+                "is_bank_customer": True,
+                "bank_id_number": ID_A,
+                "bank_rm_id": cls.rm_a.id,
+                "bank_backup_rm_id": cls.rm_b.id,
+            }
+        )
+        cls.customer_b = Partner.create(
+            {"name": "Customer B", "is_bank_customer": True, "bank_id_number": ID_B, "bank_rm_id": cls.rm_b.id}
+        )
+        cls.customer_c = Partner.create({"name": "Customer C", "is_bank_customer": True, "bank_rm_id": cls.rm_c.id})
+        cls.contact = Partner.create({"name": "Plain contact"})
+
+    @contextmanager
+    def assertRefused(self, exception, regex):
+        """Expect ``exception`` with a message matching ``regex``, inside a savepoint that is
+        rolled back, so that the test can then check that nothing was written."""
+        with self.assertRaises(exception) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), regex)

@@ -1,0 +1,43 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import GROUP_ADMIN, GROUP_RM, ID_A
+
+
+@tagged("post_install", "-at_install")
+class TestUiTours(HttpCase):
+    """The screens as their users see them, in headless Chromium."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["base", "web", "mail", "contacts", "bank_relationship_manager"], ["zh_CN"]
+        )
+        ref = cls.env.ref
+        branch = cls.env["bank.org.unit"].create({"name": "Tour Branch", "code": "TOUR", "level": "branch"})
+        outlet = cls.env["bank.org.unit"].create(
+            {"name": "Tour Outlet", "code": "TOUR-1", "level": "outlet", "parent_id": branch.id, "has_wealth_room": True}
+        )
+        grade = ref("bank_relationship_manager.rm_grade_rm")
+        cls.user_rm = new_test_user(cls.env, "tour_rm_a", groups=GROUP_RM, name="Tour RM A", lang="zh_CN")
+        user_rm_b = new_test_user(cls.env, "tour_rm_b", groups=GROUP_RM, name="Tour RM B", lang="zh_CN")
+        cls.user_admin = new_test_user(cls.env, "tour_admin", groups=GROUP_ADMIN, name="Tour Admin")
+        Rm = cls.env["bank.rm"]
+        rm_a = Rm.create({"user_id": cls.user_rm.id, "grade_id": grade.id, "unit_id": outlet.id})
+        rm_b = Rm.create({"user_id": user_rm_b.id, "grade_id": grade.id, "unit_id": outlet.id})
+        Partner = cls.env["res.partner"]
+        Partner.create({"name": "巡回客户甲", "is_bank_customer": True, "bank_id_number": ID_A, "bank_rm_id": rm_a.id})
+        Partner.create(
+            {"name": "巡回客户乙", "is_bank_customer": True, "bank_rm_id": rm_b.id, "bank_backup_rm_id": rm_a.id}
+        )
+        Partner.create({"name": "巡回客户丙", "is_bank_customer": True, "bank_rm_id": rm_b.id})
+
+    def test_rm_customers_tour(self):
+        self.start_tour("/odoo", "bank_rm_customers_tour", login="tour_rm_a")
+        customer = self.env["res.partner"].search([("name", "=", "巡回客户甲")])
+        self.assertEqual(customer.occupation, "外科医生")
+
+    def test_admin_organisation_tour(self):
+        self.start_tour("/odoo", "bank_admin_organisation_tour", login="tour_admin")
