@@ -44,7 +44,7 @@ class ResPartner(models.Model):
     birthday = fields.Date()
     occupation = fields.Char()
     bank_currency_id = fields.Many2one("res.currency", compute="_compute_bank_currency_id")
-    annual_income = fields.Monetary(currency_field="bank_currency_id")
+    annual_income = fields.Monetary(string="Annual income", currency_field="bank_currency_id")
     risk_profile = fields.Selection(
         [
             ("conservative", "Conservative"),
@@ -242,22 +242,24 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        own_rm = self._bank_current_rm()
+        # Contacts that are not bank customers pass through untouched (no extra query).
+        customer_vals = [vals for vals in vals_list if vals.get("is_bank_customer")]
+        own_rm = self._bank_current_rm() if customer_vals else None
         for vals in vals_list:
             self._bank_check_amounts(vals, vals.get("name"))
-            if vals.get("is_bank_customer"):
-                if own_rm and not vals.get("bank_rm_id"):
-                    vals["bank_rm_id"] = own_rm.id
-                if vals.get("bank_customer_no"):
-                    self._bank_check_customer_no_unique(vals["bank_customer_no"], vals.get("name"), vals_list)
-                else:
-                    vals["bank_customer_no"] = self.env["ir.sequence"].next_by_code("bank.customer.no")
+        for vals in customer_vals:
+            if own_rm and not vals.get("bank_rm_id"):
+                vals["bank_rm_id"] = own_rm.id
+            if vals.get("bank_customer_no"):
+                self._bank_check_customer_no_unique(vals["bank_customer_no"], vals.get("name"), vals_list)
+            else:
+                vals["bank_customer_no"] = self.env["ir.sequence"].next_by_code("bank.customer.no")
         return super().create(vals_list)
 
     def write(self, vals):
         self._bank_check_guarded_write(vals)
-        for partner in self:
-            self._bank_check_amounts(vals, partner.display_name)
+        if "annual_income" in vals:
+            self._bank_check_amounts(vals, ", ".join(self.mapped("display_name")))
         if vals.get("bank_customer_no"):
             for partner in self:
                 self._bank_check_customer_no_unique(vals["bank_customer_no"], partner.display_name, [vals], partner)

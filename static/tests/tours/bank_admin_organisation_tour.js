@@ -53,8 +53,13 @@ registry.category("web_tour.tours").add("bank_admin_organisation_tour", {
             run: "click",
         },
         {
-            content: "The seed's grades are there",
-            trigger: ".o_list_view .o_data_row:contains('Lobby manager'):contains('Outlet without wealth room')",
+            content: "Open the lobby manager grade",
+            trigger: ".o_list_view .o_data_row td.o_data_cell:contains('Lobby manager')",
+            run: "click",
+        },
+        {
+            content: "Lobby managers may staff an outlet without wealth room (the seed's rule)",
+            trigger: ".o_field_widget[name=allowed_unit_levels] .o_tag:contains('Outlet without wealth room')",
         },
     ],
 });
