@@ -42,13 +42,19 @@ class TestCustomerValidation(BankCase):
         self.assertEqual(self.customer_a.bank_backup_rm_id, self.rm_b, "nothing was written")
         with self.assertRefused(ValidationError, "Backup RM"):
             self.env["res.partner"].create(
-                {"name": "Same", "is_bank_customer": True, "bank_rm_id": self.rm_a.id, "bank_backup_rm_id": self.rm_a.id}
+                {
+                    "name": "Same",
+                    "is_bank_customer": True,
+                    "bank_rm_id": self.rm_a.id,
+                    "bank_backup_rm_id": self.rm_a.id,
+                }
             )
         self.assertFalse(self.env["res.partner"].search([("name", "=", "Same")]))
 
     def test_wrong_check_digit_refused(self):
         bad = ID_A[:-1] + "5"
-        with self.assertRefused(ValidationError, r"Customer Customer B: the ID number 1101\*+0025 has a wrong check digit"):
+        message = r"Customer Customer B: the ID number 1101\*+0025 has a wrong check digit"
+        with self.assertRefused(ValidationError, message):
             self.customer_b.bank_id_number = bad
         self.env.invalidate_all()
         self.assertNotEqual(self.customer_b.sudo().bank_id_number_full, bad, "nothing was written")

@@ -1,6 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import GROUP_RM, GROUP_SUPERVISOR, BankCase
 
@@ -69,7 +72,7 @@ class TestOrgValidation(BankCase):
         self.assertEqual(self.outlet_2.staffing_code, "outlet_basic")
 
     def test_unit_code_unique_per_company(self):
-        with self.assertRaises(Exception), self.cr.savepoint():
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
             self.env["bank.org.unit"].create({"name": "Dup", "code": "TB", "level": "branch"})
         other_company = self.env["res.company"].create({"name": "Other bank"})
         unit = self.env["bank.org.unit"].create(
@@ -97,7 +100,7 @@ class TestOrgValidation(BankCase):
             self.assertIn(boss, unit.oversight_user_ids, unit.name)
 
     def test_rm_user_unique_and_in_group(self):
-        with self.assertRaises(Exception), self.cr.savepoint():
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
             self.env["bank.rm"].create(
                 {"user_id": self.user_rm_a.id, "grade_id": self.grade_rm.id, "unit_id": self.outlet_1.id}
             )

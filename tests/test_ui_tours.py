@@ -18,12 +18,18 @@ class TestUiTours(HttpCase):
         ref = cls.env.ref
         branch = cls.env["bank.org.unit"].create({"name": "Tour Branch", "code": "TOUR", "level": "branch"})
         outlet = cls.env["bank.org.unit"].create(
-            {"name": "Tour Outlet", "code": "TOUR-1", "level": "outlet", "parent_id": branch.id, "has_wealth_room": True}
+            {
+                "name": "Tour Outlet",
+                "code": "TOUR-1",
+                "level": "outlet",
+                "parent_id": branch.id,
+                "has_wealth_room": True,
+            }
         )
         grade = ref("bank_relationship_manager.rm_grade_rm")
         cls.user_rm = new_test_user(cls.env, "tour_rm_a", groups=GROUP_RM, name="Tour RM A", lang="zh_CN")
         user_rm_b = new_test_user(cls.env, "tour_rm_b", groups=GROUP_RM, name="Tour RM B", lang="zh_CN")
-        cls.user_admin = new_test_user(cls.env, "tour_admin", groups=GROUP_ADMIN, name="Tour Admin")
+        cls.user_admin = new_test_user(cls.env, "tour_admin", groups=GROUP_ADMIN, name="Tour Admin", lang="en_US")
         Rm = cls.env["bank.rm"]
         rm_a = Rm.create({"user_id": cls.user_rm.id, "grade_id": grade.id, "unit_id": outlet.id})
         rm_b = Rm.create({"user_id": user_rm_b.id, "grade_id": grade.id, "unit_id": outlet.id})
