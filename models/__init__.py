@@ -4,3 +4,6 @@ from . import bank_org_unit
 from . import bank_rm_grade
 from . import bank_rm
 from . import res_partner
+from . import bank_product_category
+from . import bank_account
+from . import bank_balance

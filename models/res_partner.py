@@ -99,6 +99,7 @@ class ResPartner(models.Model):
         help="The unit that serves the customer: the primary RM's unit unless set otherwise.",
     )
 
+    bank_account_ids = fields.One2many("bank.account", "partner_id", string="Accounts")
     bank_is_served = fields.Boolean(
         compute="_compute_bank_access_flags",
         help="The current user serves this customer: sees and edits the ID number in full.",
@@ -288,6 +289,13 @@ class ResPartner(models.Model):
             raise UserError(
                 self.env._("Bank customers carry history and cannot be deleted: archive them instead.")
             )
+
+    def action_view_bank_balances(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("bank_relationship_manager.bank_balance_action")
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["display_name"] = self.env._("Balance history of %(name)s", name=self.display_name)
+        return action
 
     # ------------------------------------------------------------------
     # Helpers

@@ -82,9 +82,8 @@ run_pytest() {
         for p in ${GUEST_TESTS-crm contacts}; do paths+=("$ODOO_PYTHONPATH/odoo/addons/$p/tests"); done
         # Fails identically on a database with crm, contacts and their demo data but without
         # this add-on (554 queries > 552): the demo data, not the guest, costs the 2 queries.
-        # (node ids are relative to pytest's rootdir, the folder pytest runs in)
-        local perf; perf="$(realpath --relative-to="$ADDONS_LINK_DIR" "$ODOO_PYTHONPATH/odoo/addons/crm/tests")"
-        paths+=(--deselect "$perf/test_performances.py::TestLeadAssignPerf::test_assign_perf_no_duplicates")
+        # (A -k of PYTEST_ARGS, coming later on the command line, replaces this one.)
+        paths+=(-k "not (TestLeadAssignPerf and test_assign_perf_no_duplicates)")
     fi
     local out="$LOG_DIR/pytest-$DB.log"
     info "running the tests (pytest-odoo, database $DB)"

@@ -34,7 +34,17 @@ class TestUiTours(HttpCase):
         rm_a = Rm.create({"user_id": cls.user_rm.id, "grade_id": grade.id, "unit_id": outlet.id})
         rm_b = Rm.create({"user_id": user_rm_b.id, "grade_id": grade.id, "unit_id": outlet.id})
         Partner = cls.env["res.partner"]
-        Partner.create({"name": "巡回客户甲", "is_bank_customer": True, "bank_id_number": ID_A, "bank_rm_id": rm_a.id})
+        customer = Partner.create(
+            {"name": "巡回客户甲", "is_bank_customer": True, "bank_id_number": ID_A, "bank_rm_id": rm_a.id}
+        )
+        cls.env["bank.account"].create(
+            {
+                "partner_id": customer.id,
+                "category_id": ref("bank_relationship_manager.product_category_dep_demand").id,
+                "account_no": "TOUR-DEP-1",
+            }
+        )
+        cls.env["bank.balance"].load_balances([{"account_no": "TOUR-DEP-1", "date": "2026-06-30", "balance": 88000}])
         Partner.create(
             {"name": "巡回客户乙", "is_bank_customer": True, "bank_rm_id": rm_b.id, "bank_backup_rm_id": rm_a.id}
         )

@@ -3,7 +3,7 @@ import { stepUtils } from "@web_tour/tour_utils";
 
 /**
  * The bank administrator browses the network as a hierarchy, opens a unit and its RMs,
- * then checks the grade rule in Configuration.
+ * then checks the grade rule and opens the balance import in Configuration.
  */
 registry.category("web_tour.tours").add("bank_admin_organisation_tour", {
     url: "/odoo",
@@ -60,6 +60,20 @@ registry.category("web_tour.tours").add("bank_admin_organisation_tour", {
         {
             content: "Lobby managers may staff an outlet without wealth room (the seed's rule)",
             trigger: ".o_field_widget[name=allowed_unit_levels] .o_tag:contains('Outlet without wealth room')",
+        },
+        {
+            content: "Open Configuration again",
+            trigger: ".o_main_navbar button[data-menu-xmlid='bank_relationship_manager.bank_menu_configuration']",
+            run: "click",
+        },
+        {
+            content: "Open the balance import",
+            trigger: ".dropdown-item[data-menu-xmlid='bank_relationship_manager.bank_balance_import_menu']",
+            run: "click",
+        },
+        {
+            content: "The import explains the all-or-nothing rule and offers to load",
+            trigger: ".modal:contains('Either every line is loaded or none') button[name=action_import]",
         },
     ],
 });

@@ -3,7 +3,8 @@ import { stepUtils } from "@web_tour/tour_utils";
 
 /**
  * An RM, working in Chinese, opens the app, finds only the customers they serve,
- * opens one and reads the full ID number on the Banking page, then updates the profile.
+ * opens one and reads the full ID number on the Banking page, updates the profile and
+ * looks at the customer's holdings.
  */
 registry.category("web_tour.tours").add("bank_rm_customers_tour", {
     url: "/odoo",
@@ -57,6 +58,15 @@ registry.category("web_tour.tours").add("bank_rm_customers_tour", {
         {
             content: "Saved",
             trigger: ".o_form_saved",
+        },
+        {
+            content: "Open the holdings",
+            trigger: ".o_notebook .nav-link:contains('持有产品')",
+            run: "click",
+        },
+        {
+            content: "The customer's deposit shows with its latest balance",
+            trigger: ".o_field_widget[name=bank_account_ids] .o_data_row:contains('TOUR-DEP-1'):contains('88,000.00')",
         },
     ],
 });

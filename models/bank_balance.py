@@ -1,0 +1,231 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import datetime
+import math
+from decimal import Decimal, InvalidOperation
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+# Rows written per INSERT statement: large enough to amortise the round trip, small
+# enough to keep the parameter arrays of one statement well under a few megabytes.
+_LOAD_BATCH = 50_000
+# An error message lists at most this many bad rows (then says how many more there are).
+_MAX_LISTED_ERRORS = 200
+
+
+class BankBalance(models.Model):
+    """The balance of an account on a date, in the account's currency.
+
+    One row per account and date; the balance of a day without a row is the newest row
+    before it (carried forward). Rows are history: corrected by loading the same account
+    and date again, never deleted by business users.
+    """
+
+    _name = "bank.balance"
+    _description = "Account balance"
+    _order = "date desc, id desc"
+    _rec_name = "date"
+
+    account_id = fields.Many2one("bank.account", string="Account", required=True, ondelete="restrict")
+    date = fields.Date(required=True, index=True)
+    balance = fields.Monetary(required=True)
+    partner_id = fields.Many2one(related="account_id.partner_id", store=True, index=True, string="Customer")
+    category_id = fields.Many2one(related="account_id.category_id", store=True, index=True)
+    currency_id = fields.Many2one(related="account_id.currency_id", store=True)
+    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+
+    _account_date_uniq = models.Constraint(
+        "UNIQUE(account_id, date)", "There is one balance per account and date: load it again to correct it."
+    )
+
+    @api.constrains("balance")
+    def _check_balance(self):
+        for row in self:
+            error = self._balance_error(row.balance, row.account_id.kind)
+            if error:
+                raise ValidationError(
+                    self.env._("Account %(account)s on %(date)s: %(error)s (field Balance).",
+                               account=row.account_id.account_no, date=row.date, error=error)
+                )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Balances are history and cannot be deleted: load a corrected balance instead."))
+
+    # ------------------------------------------------------------------
+    # Loading
+    # ------------------------------------------------------------------
+
+    @api.model
+    def load_balances(self, rows):
+        """Upsert balances ``[{account_no, date, balance}, ...]``, all or nothing.
+
+        Every row is validated before anything is written; a single error lists every bad
+        row. Rows are written with set-based SQL in batches, so a million rows never exist
+        as ORM records. Returns ``{"created": n, "updated": m}``.
+        """
+        self.check_access("create")
+        self.check_access("write")
+        if not isinstance(rows, (list, tuple)):
+            raise UserError(self.env._("Balances must be given as a list of rows {account_no, date, balance}."))
+        account_ids, dates, balances, errors = self._parse_balance_rows(rows)
+        if errors:
+            listed = errors[:_MAX_LISTED_ERRORS]
+            more = len(errors) - len(listed)
+            raise UserError(
+                self.env._("No balance was loaded: %(count)s of %(total)s rows are wrong.", count=len(errors),
+                           total=len(rows))
+                + "\n" + "\n".join(listed)
+                + ("\n" + self.env._("... and %(more)s more.", more=more) if more else "")
+            )
+        self.env.flush_all()
+        created = updated = 0
+        for start in range(0, len(account_ids), _LOAD_BATCH):
+            end = start + _LOAD_BATCH
+            batch_created, batch_updated = self._upsert_balances(
+                account_ids[start:end], dates[start:end], balances[start:end]
+            )
+            created += batch_created
+            updated += batch_updated
+        self._refresh_latest_balances(sorted(set(account_ids)))
+        self.invalidate_model()
+        self.env["bank.account"].invalidate_model(["balance", "balance_date"])
+        return {"created": created, "updated": updated}
+
+    @api.model
+    def _parse_balance_rows(self, rows):
+        """Check every row; return parallel lists of account ids, dates and balances and the errors."""
+        numbers = {str(row.get("account_no") or "").strip() for row in rows if isinstance(row, dict)}
+        accounts = self._accounts_by_number(numbers)
+        account_ids, dates, balances, errors = [], [], [], []
+        seen = {}
+        for number, row in enumerate(rows, start=1):
+            if not isinstance(row, dict):
+                errors.append(self.env._("Row %(row)s: not a row {account_no, date, balance}.", row=number))
+                continue
+            account_no = str(row.get("account_no") or "").strip()
+            reasons = []
+            account = accounts.get(account_no)
+            if not account_no:
+                reasons.append(self.env._("no account number"))
+            elif not account:
+                reasons.append(self.env._("unknown account"))
+            date = self._parse_date(row.get("date"))
+            if date is None:
+                reasons.append(
+                    self.env._("malformed date %(value)s (expected YYYY-MM-DD)", value=repr(row.get("date")))
+                )
+            balance = self._parse_amount(row.get("balance"))
+            if balance is None:
+                reasons.append(self.env._("balance %(value)s is not a finite number", value=repr(row.get("balance"))))
+            elif account and (error := self._balance_error(balance, account[1])):
+                reasons.append(error)
+            if account and date and not reasons:
+                key = (account[0], date)
+                if key in seen:
+                    reasons.append(self.env._("same account and date as row %(row)s", row=seen[key]))
+                seen[key] = number
+            if reasons:
+                errors.append(
+                    self.env._("Row %(row)s (account %(account)s): %(reasons)s.", row=number,
+                               account=account_no or "-", reasons="; ".join(reasons))
+                )
+                continue
+            account_ids.append(account[0])
+            dates.append(date)
+            balances.append(balance)
+        return account_ids, dates, balances, errors
+
+    @api.model
+    def _accounts_by_number(self, numbers):
+        """``{account_no: (id, kind)}`` of the current company's accounts, in one query."""
+        if not numbers:
+            return {}
+        self.env["bank.account"].flush_model(["account_no", "company_id", "category_id"])
+        rows = self.env.execute_query(SQL(
+            """SELECT a.account_no, a.id, c.kind
+                 FROM bank_account a
+                 JOIN bank_product_category c ON c.id = a.category_id
+                WHERE a.account_no = ANY(%s) AND a.company_id = %s""",
+            list(numbers), self.env.company.id,
+        ))
+        return {number: (account_id, kind) for number, account_id, kind in rows}
+
+    @api.model
+    def _parse_date(self, value):
+        if isinstance(value, datetime.datetime):
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                return None
+        return None
+
+    @api.model
+    def _parse_amount(self, value):
+        """A finite float from a number or a plain decimal string; ``None`` for anything else
+        (booleans, NaN, infinities, ``1e309``, text, spreadsheet formulas)."""
+        if isinstance(value, bool) or value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                value = Decimal(value.strip())
+            except InvalidOperation:
+                return None
+        if not isinstance(value, (int, float, Decimal)):
+            return None
+        try:
+            amount = float(value)
+        except (OverflowError, ValueError):
+            return None
+        return amount if math.isfinite(amount) else None
+
+    @api.model
+    def _balance_error(self, balance, kind):
+        if not math.isfinite(balance):
+            return self.env._("the balance must be a finite number")
+        if kind in ("deposit", "investment") and balance < 0:
+            return self.env._("a deposit or investment balance cannot be negative")
+        return None
+
+    @api.model
+    def _upsert_balances(self, account_ids, dates, balances):
+        """Insert or replace one batch of rows in one statement; return (created, updated)."""
+        now = fields.Datetime.now()
+        created, updated = self.env.execute_query(SQL(
+            """WITH upserted AS (
+                   INSERT INTO bank_balance (account_id, date, balance, partner_id, category_id, currency_id,
+                                             company_id, create_uid, create_date, write_uid, write_date)
+                   SELECT v.account_id, v.date, v.balance, a.partner_id, a.category_id, a.currency_id,
+                          a.company_id, %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM unnest(%(account_ids)s::int[], %(dates)s::date[], %(balances)s::numeric[])
+                          AS v(account_id, date, balance)
+                     JOIN bank_account a ON a.id = v.account_id
+                   ON CONFLICT (account_id, date) DO UPDATE
+                      SET balance = EXCLUDED.balance, write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date
+                   RETURNING (xmax = 0) AS inserted
+               )
+               SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted""",
+            uid=self.env.uid, now=now, account_ids=account_ids, dates=dates, balances=balances,
+        ))[0]
+        return created, updated
+
+    @api.model
+    def _refresh_latest_balances(self, account_ids):
+        """Copy each account's newest row onto the account (one indexed look-up per account)."""
+        for start in range(0, len(account_ids), _LOAD_BATCH):
+            self.env.cr.execute(SQL(
+                """UPDATE bank_account a
+                      SET balance = latest.balance, balance_date = latest.date
+                     FROM unnest(%s::int[]) AS x(id)
+                     CROSS JOIN LATERAL (
+                         SELECT b.date, b.balance FROM bank_balance b
+                          WHERE b.account_id = x.id ORDER BY b.date DESC LIMIT 1
+                     ) latest
+                    WHERE a.id = x.id""",
+                account_ids[start:start + _LOAD_BATCH],
+            ))

@@ -1,0 +1,66 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import base64
+import binascii
+import csv
+import io
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+_COLUMNS = ["account_no", "date", "balance"]
+
+
+class BankBalanceImport(models.TransientModel):
+    """Load a CSV of balances (``account_no,date,balance``) through ``load_balances``:
+    the same validation and the same all-or-nothing rule as the API."""
+
+    _name = "bank.balance.import"
+    _description = "Import balances"
+
+    file = fields.Binary(string="CSV file", required=True)
+    filename = fields.Char()
+    state = fields.Selection([("draft", "Draft"), ("error", "Refused"), ("done", "Loaded")], default="draft")
+    error_text = fields.Text(string="Errors", readonly=True)
+    created_count = fields.Integer(string="Created", readonly=True)
+    updated_count = fields.Integer(string="Updated", readonly=True)
+
+    def action_import(self):
+        self.ensure_one()
+        try:
+            rows = self._read_rows()
+            # The savepoint makes "nothing loaded" hold even if a later step failed midway.
+            with self.env.cr.savepoint():
+                result = self.env["bank.balance"].load_balances(rows)
+        except UserError as error:
+            self.write({"state": "error", "error_text": str(error), "created_count": 0, "updated_count": 0})
+        else:
+            self.write(
+                {"state": "done", "error_text": False, "created_count": result["created"],
+                 "updated_count": result["updated"]}
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _read_rows(self):
+        try:
+            content = base64.b64decode(self.file or b"", validate=True).decode("utf-8-sig")
+        except (binascii.Error, UnicodeDecodeError) as error:
+            raise UserError(self.env._("The file is not a UTF-8 CSV file.")) from error
+        reader = csv.reader(io.StringIO(content))
+        header = [cell.strip().lower() for cell in next(reader, [])]
+        if header != _COLUMNS:
+            raise UserError(
+                self.env._(
+                    "The first line must be exactly %(expected)s, not %(found)s.",
+                    expected=",".join(_COLUMNS),
+                    found=",".join(header) or self.env._("an empty line"),
+                )
+            )
+        # Every line counts, so that "Row N" in the errors is the N-th line after the header;
+        # a line with the wrong number of cells is passed on as a bad row.
+        return [dict(zip(_COLUMNS, cells, strict=True)) if len(cells) == 3 else None for cells in reader]
