@@ -6,11 +6,20 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 
 from ..tools import id_number
+from .bank_maintenance_band import MAINTENANCE_LEVELS
 
 # Fields that move a customer between RMs or units: only unit heads and above may write them.
 _ASSIGNMENT_FIELDS = ("bank_rm_id", "bank_backup_rm_id", "bank_unit_id")
+# Written by the tier engine only: a tier cannot be set by hand, over the API or otherwise.
+_ENGINE_FIELDS = (
+    "bank_tier_id", "bank_tier_reason", "bank_tier_date", "bank_tier_failing_since", "bank_evaluated_on",
+    "bank_aum", "bank_maintenance_level", "bank_is_potential", "bank_potential_reason", "bank_tier_gap",
+    "bank_potential_lead_id",
+)
 _EXACT_OPERATORS = ("in", "=")
 _PARTIAL_OPERATORS = ("like", "ilike", "=like", "=ilike")
+# Customers evaluated per batch: one set of metric queries each.
+_EVALUATION_BATCH = 2000
 
 
 class ResPartner(models.Model):
@@ -99,6 +108,23 @@ class ResPartner(models.Model):
         help="The unit that serves the customer: the primary RM's unit unless set otherwise.",
     )
 
+    bank_tier_id = fields.Many2one("bank.vip.tier", string="Tier", readonly=True, index=True, tracking=True)
+    bank_tier_reason = fields.Text(string="Why this tier", readonly=True)
+    bank_tier_date = fields.Date(string="Tier since", readonly=True)
+    bank_tier_failing_since = fields.Date(
+        string="Failing the tier since", readonly=True, help="First day of the downgrade grace period, if any."
+    )
+    bank_evaluated_on = fields.Date(string="Evaluated on", readonly=True, index=True)
+    bank_aum = fields.Monetary(string="AUM", currency_field="bank_currency_id", readonly=True)
+    bank_maintenance_level = fields.Selection(MAINTENANCE_LEVELS, string="Maintained by", readonly=True)
+    bank_is_potential = fields.Boolean(string="Potential customer", readonly=True, index=True)
+    bank_potential_reason = fields.Text(string="Why potential", readonly=True)
+    bank_tier_gap = fields.Monetary(
+        string="Gap to next tier", currency_field="bank_currency_id", readonly=True,
+        help="Smallest total shortfall, over the rules of the tiers, of a potential customer.",
+    )
+    bank_potential_lead_id = fields.Many2one("crm.lead", string="Potential opportunity", readonly=True, copy=False)
+    bank_tier_history_ids = fields.One2many("bank.tier.history", "partner_id", string="Tier history")
     bank_account_ids = fields.One2many("bank.account", "partner_id", string="Accounts")
     bank_is_served = fields.Boolean(
         compute="_compute_bank_access_flags",
@@ -290,6 +316,46 @@ class ResPartner(models.Model):
                 self.env._("Bank customers carry history and cannot be deleted: archive them instead.")
             )
 
+    def action_bank_evaluate(self, date=None):
+        """Evaluate the tier of these customers as of ``date`` (default today)."""
+        self.check_access("write")
+        if not self._bank_is_admin() and not self.env.user.has_group("bank_relationship_manager.group_bank_unit_head"):
+            raise AccessError(self.env._("Only unit heads and administrators may evaluate tiers."))
+        date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        # sudo: evaluation writes computed tier fields that no business user may write by hand.
+        engine = self.env["bank.tier.engine"].sudo()
+        rule_sets = {self.env.lang: engine._rule_set(date)}  # refuses a missing rate before any work
+        customers = self.filtered("is_bank_customer")
+        for start in range(0, len(customers), _EVALUATION_BATCH):
+            engine._evaluate_and_apply(customers[start:start + _EVALUATION_BATCH].ids, date, rule_sets)
+        return True
+
+    @api.model
+    def _cron_bank_evaluate(self):
+        """Nightly evaluation of every customer, in batches that commit as they go.
+
+        A customer evaluated today is marked (``bank_evaluated_on``), so a run that crashed
+        midway is finished by the next one without redoing or skipping anyone.
+        """
+        date = fields.Date.context_today(self)
+        engine = self.env["bank.tier.engine"]
+        rule_sets = {self.env.lang: engine._rule_set(date)}
+        domain = [
+            ("is_bank_customer", "=", True),
+            "|", ("bank_evaluated_on", "=", False), ("bank_evaluated_on", "<", date),
+        ]
+        Partner = self.with_context(active_test=False)
+        remaining = Partner.search_count(domain)
+        self.env["ir.cron"]._commit_progress(remaining=remaining)
+        while True:
+            batch = Partner.search(domain, limit=_EVALUATION_BATCH, order="id")
+            if not batch:
+                break
+            engine._evaluate_and_apply(batch.ids, date, rule_sets)
+            remaining -= len(batch)
+            if self.env["ir.cron"]._commit_progress(len(batch), remaining=max(remaining, 0)) <= 0:
+                break
+
     def action_view_bank_balances(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("bank_relationship_manager.bank_balance_action")
@@ -342,6 +408,8 @@ class ResPartner(models.Model):
         """
         if self.env.su:
             return
+        if any(f in vals for f in _ENGINE_FIELDS):
+            raise AccessError(self.env._("Tiers, AUM and potential flags are set by the tier evaluation only."))
         if any(f in vals for f in _ASSIGNMENT_FIELDS) and not self._bank_may_assign():
             raise AccessError(
                 self.env._("Only unit heads and above may change the RMs or the unit of a customer.")

@@ -5,5 +5,6 @@ from . import test_customer_validation
 from . import test_record_rules
 from . import test_id_masking
 from . import test_balance_loading
+from . import test_tier_engine
 from . import test_translations
 from . import test_ui_tours

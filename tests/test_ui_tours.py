@@ -45,9 +45,16 @@ class TestUiTours(HttpCase):
             }
         )
         cls.env["bank.balance"].load_balances([{"account_no": "TOUR-DEP-1", "date": "2026-06-30", "balance": 88000}])
-        Partner.create(
-            {"name": "巡回客户乙", "is_bank_customer": True, "bank_rm_id": rm_b.id, "bank_backup_rm_id": rm_a.id}
+        earner = Partner.create(
+            {
+                "name": "巡回客户乙",
+                "is_bank_customer": True,
+                "bank_rm_id": rm_b.id,
+                "bank_backup_rm_id": rm_a.id,
+                "annual_income": 600000,
+            }
         )
+        (customer | earner).action_bank_evaluate("2026-06-30")
         Partner.create({"name": "巡回客户丙", "is_bank_customer": True, "bank_rm_id": rm_b.id})
 
     def test_rm_customers_tour(self):

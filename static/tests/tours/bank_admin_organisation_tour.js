@@ -3,7 +3,7 @@ import { stepUtils } from "@web_tour/tour_utils";
 
 /**
  * The bank administrator browses the network as a hierarchy, opens a unit and its RMs,
- * then checks the grade rule and opens the balance import in Configuration.
+ * then checks the grade rule, the VIP rules and opens the balance import in Configuration.
  */
 registry.category("web_tour.tours").add("bank_admin_organisation_tour", {
     url: "/odoo",
@@ -60,6 +60,25 @@ registry.category("web_tour.tours").add("bank_admin_organisation_tour", {
         {
             content: "Lobby managers may staff an outlet without wealth room (the seed's rule)",
             trigger: ".o_field_widget[name=allowed_unit_levels] .o_tag:contains('Outlet without wealth room')",
+        },
+        {
+            content: "Open Configuration for the tiers",
+            trigger: ".o_main_navbar button[data-menu-xmlid='bank_relationship_manager.bank_menu_configuration']",
+            run: "click",
+        },
+        {
+            content: "Open Tiers and rules",
+            trigger: ".dropdown-item[data-menu-xmlid='bank_relationship_manager.bank_vip_tier_menu']",
+            run: "click",
+        },
+        {
+            content: "Open the VIP tier",
+            trigger: ".o_list_view .o_data_row td.o_data_cell:contains('VIP')",
+            run: "click",
+        },
+        {
+            content: "The seed's criteria are its rules",
+            trigger: ".o_field_widget[name=rule_ids] .o_data_row:contains('Half-year 10-day average deposits of 500,000')",
         },
         {
             content: "Open Configuration again",

@@ -4,7 +4,7 @@ import { stepUtils } from "@web_tour/tour_utils";
 /**
  * An RM, working in Chinese, opens the app, finds only the customers they serve,
  * opens one and reads the full ID number on the Banking page, updates the profile and
- * looks at the customer's holdings.
+ * looks at the customer's holdings, then finds a potential customer and why.
  */
 registry.category("web_tour.tours").add("bank_rm_customers_tour", {
     url: "/odoo",
@@ -67,6 +67,34 @@ registry.category("web_tour.tours").add("bank_rm_customers_tour", {
         {
             content: "The customer's deposit shows with its latest balance",
             trigger: ".o_field_widget[name=bank_account_ids] .o_data_row:contains('TOUR-DEP-1'):contains('88,000.00')",
+        },
+        {
+            content: "Open the Customers menu",
+            trigger: ".o_main_navbar button[data-menu-xmlid='bank_relationship_manager.bank_menu_customers_section']",
+            run: "click",
+        },
+        {
+            content: "Open the potential customers",
+            trigger: ".dropdown-item[data-menu-xmlid='bank_relationship_manager.bank_potential_menu']",
+            run: "click",
+        },
+        {
+            content: "The high earner served as backup is a potential customer",
+            trigger: ".o_list_view .o_data_row:contains('巡回客户乙')",
+        },
+        {
+            content: "Open it",
+            trigger: ".o_data_row td.o_data_cell:contains('巡回客户乙')",
+            run: "click",
+        },
+        {
+            content: "Open the Banking page",
+            trigger: ".o_notebook .nav-link:contains('银行业务')",
+            run: "click",
+        },
+        {
+            content: "The reason names the potential rule, in Chinese",
+            trigger: ".o_field_widget[name=bank_potential_reason]:contains('年收入50万元')",
         },
     ],
 });

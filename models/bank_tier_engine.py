@@ -1,0 +1,500 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""The tier engine: customer metrics computed set-based in SQL, rules applied to them.
+
+Kept apart from ``res.partner`` so that the nightly run, ``action_bank_evaluate`` and the
+what-if preview share one implementation (the preview must count exactly what a real run
+would change).
+"""
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from odoo import api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_amount
+
+XUN_COUNT = 18  # the half-year: 18 旬
+
+
+def xun_windows(day, count=XUN_COUNT):
+    """The ``count`` most recent complete 旬 (1-10, 11-20, 21-end of month) ending on or
+    before ``day``, oldest first, as (first day, last day) pairs."""
+    last_day = calendar.monthrange(day.year, day.month)[1]
+    if day.day >= last_day:
+        year, month, index = day.year, day.month, 2
+    elif day.day >= 20:
+        year, month, index = day.year, day.month, 1
+    elif day.day >= 10:
+        year, month, index = day.year, day.month, 0
+    else:
+        previous = day.replace(day=1) - datetime.timedelta(days=1)
+        year, month, index = previous.year, previous.month, 2
+    windows = []
+    for _i in range(count):
+        first = 1 + 10 * index
+        last = calendar.monthrange(year, month)[1] if index == 2 else first + 9
+        windows.append((datetime.date(year, month, first), datetime.date(year, month, last)))
+        index -= 1
+        if index < 0:
+            index = 2
+            month -= 1
+            if month == 0:
+                year, month = year - 1, 12
+    return windows[::-1]
+
+
+@dataclass
+class Condition:
+    metric: str
+    category_ids: frozenset
+    operator: str
+    amount: float  # in company currency on the evaluation date
+    label: str
+
+
+@dataclass
+class Rule:
+    id: int
+    name: str
+    conditions: list = field(default_factory=list)
+
+
+@dataclass
+class Tier:
+    id: int
+    name: str
+    rank: int
+    grace_days: int
+    is_potential_rule: bool
+    rules: list = field(default_factory=list)
+
+
+class BankTierEngine(models.AbstractModel):
+    _name = "bank.tier.engine"
+    _description = "Tier evaluation engine"
+
+    # ------------------------------------------------------------------
+    # Rules as plain data
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _rule_set(self, date, tiers=None):
+        """The active tiers, rules and conditions as plain data, thresholds converted into the
+        company currency at ``date`` (a missing rate is an error, never 1:1)."""
+        tiers = tiers if tiers is not None else self.env["bank.vip.tier"].search([])
+        company = self.env.company
+        rates = self._rates(date, tiers.rule_ids.condition_ids.currency_id)
+        result = []
+        for tier in tiers.sorted("rank", reverse=True):
+            data = Tier(tier.id, tier.name, tier.rank, tier.downgrade_grace_days, tier.is_potential_rule)
+            for rule in tier.rule_ids.filtered("active"):
+                conditions = [
+                    Condition(
+                        condition.metric,
+                        frozenset(condition.category_ids.ids),
+                        condition.operator,
+                        condition.amount * rates[condition.currency_id.id],
+                        self._condition_label(condition, company),
+                    )
+                    for condition in rule.condition_ids
+                ]
+                data.rules.append(Rule(rule.id, rule.name, conditions))
+            result.append(data)
+        return result
+
+    @api.model
+    def _condition_label(self, condition, company):
+        metric = condition._metric_label()
+        if condition.category_ids:
+            metric = f"{metric} [{', '.join(condition.category_ids.mapped('code'))}]"
+        return metric
+
+    @api.model
+    def _rates(self, date, currencies):
+        """``{currency_id: factor}`` turning an amount of the currency into company currency at ``date``."""
+        company = self.env.company
+        rates = {company.currency_id.id: 1.0}
+        for currency in currencies - company.currency_id:
+            has_rate = self.env["res.currency.rate"].search_count(
+                [
+                    ("currency_id", "=", currency.id),
+                    ("name", "<=", date),
+                    ("company_id", "in", [company.id, False]),
+                ],
+                limit=1,
+            )
+            if not has_rate:
+                raise UserError(
+                    self.env._(
+                        "No exchange rate of %(currency)s on or before %(date)s: add one to the currency "
+                        "before evaluating tiers (amounts are never converted 1:1).",
+                        currency=currency.name,
+                        date=date,
+                    )
+                )
+            rates[currency.id] = currency._get_conversion_rate(currency, company.currency_id, company, date)
+        return rates
+
+    # ------------------------------------------------------------------
+    # Metrics
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _metrics(self, partner_ids, date):
+        """``{partner_id: {(metric, category_id): value}}`` in company currency, for a batch.
+
+        Three set-based queries for the whole batch: balances on the day, the half-year
+        10-day averages and the contract amounts. The 10-day average is a weighted sum over
+        the days of the window (each day weighs 1 / (18 x length of its 旬)), evaluated per
+        run of days over which a balance is carried forward, so that no day is generated.
+        """
+        self.env.flush_all()
+        accounts = self.env.execute_query(SQL(
+            "SELECT DISTINCT currency_id FROM bank_account WHERE partner_id = ANY(%s)", list(partner_ids)
+        ))
+        rates = self._rates(date, self.env["res.currency"].browse([c for (c,) in accounts]))
+        rate_sql = SQL(
+            "SELECT * FROM unnest(%s::int[], %s::float8[]) AS r(currency_id, factor)",
+            list(rates), list(rates.values()),
+        )
+        windows = xun_windows(date)
+        days, cumulative, total = [], [], 0.0
+        for first, last in windows:
+            length = (last - first).days + 1
+            for offset in range(length):
+                total += 1.0 / (XUN_COUNT * length)
+                days.append(first + datetime.timedelta(days=offset))
+                cumulative.append(total)
+        w_start, w_end = windows[0][0], windows[-1][1]
+        metrics = defaultdict(dict)
+
+        def add(metric, rows):
+            for partner_id, category_id, value in rows:
+                metrics[partner_id][(metric, category_id)] = value or 0.0
+
+        accounts_cte = SQL(
+            """acc AS (
+                   SELECT a.id, a.partner_id, a.category_id, a.active, a.contract_amount, r.factor
+                     FROM bank_account a JOIN (%s) r ON r.currency_id = a.currency_id
+                    WHERE a.partner_id = ANY(%s)
+               )""",
+            rate_sql, list(partner_ids),
+        )
+        add("balance", self.env.execute_query(SQL(
+            """WITH %s
+               SELECT acc.partner_id, acc.category_id, sum(last.balance * acc.factor)
+                 FROM acc CROSS JOIN LATERAL (
+                      SELECT b.balance FROM bank_balance b
+                       WHERE b.account_id = acc.id AND b.date <= %s ORDER BY b.date DESC LIMIT 1) last
+                GROUP BY 1, 2""",
+            accounts_cte, date,
+        )))
+        add("xun_avg_6m", self.env.execute_query(SQL(
+            """WITH %(acc)s,
+               cw AS (SELECT * FROM unnest(%(days)s::date[], %(cumulative)s::float8[]) AS c(day, cw)),
+               rows AS (
+                   SELECT b.account_id, b.date, b.balance FROM bank_balance b JOIN acc ON acc.id = b.account_id
+                    WHERE b.date > %(w_start)s AND b.date <= %(w_end)s
+                   UNION ALL
+                   SELECT acc.id, prev.date, prev.balance FROM acc CROSS JOIN LATERAL (
+                       SELECT b.date, b.balance FROM bank_balance b
+                        WHERE b.account_id = acc.id AND b.date <= %(w_start)s ORDER BY b.date DESC LIMIT 1) prev
+               ),
+               runs AS (
+                   SELECT account_id, balance, greatest(date, %(w_start)s) AS first_day,
+                          coalesce(lead(date) OVER (PARTITION BY account_id ORDER BY date) - 1, %(w_end)s) AS last_day
+                     FROM rows
+               )
+               SELECT acc.partner_id, acc.category_id,
+                      sum(runs.balance * acc.factor * (c_last.cw - coalesce(c_before.cw, 0)))
+                 FROM runs
+                 JOIN acc ON acc.id = runs.account_id
+                 JOIN cw c_last ON c_last.day = runs.last_day
+                 LEFT JOIN cw c_before ON c_before.day = runs.first_day - 1
+                WHERE runs.first_day <= runs.last_day
+                GROUP BY 1, 2""",
+            acc=accounts_cte, days=days, cumulative=cumulative, w_start=w_start, w_end=w_end,
+        )))
+        for partner_id, category_id, total_amount, largest in self.env.execute_query(SQL(
+            """WITH %s
+               SELECT partner_id, category_id, sum(contract_amount * factor), max(contract_amount * factor)
+                 FROM acc WHERE active GROUP BY 1, 2""",
+            accounts_cte,
+        )):
+            metrics[partner_id][("contract_amount", category_id)] = total_amount or 0.0
+            metrics[partner_id][("max_contract_amount", category_id)] = largest or 0.0
+        return metrics
+
+    @api.model
+    def _value(self, metrics, income, condition):
+        if condition.metric == "annual_income":
+            return income
+        values = [metrics.get((condition.metric, category_id), 0.0) for category_id in condition.category_ids]
+        if condition.metric == "max_contract_amount":
+            return max(values, default=0.0)
+        return sum(values)
+
+    @api.model
+    def _holds(self, value, condition, ratio=1.0):
+        threshold = condition.amount * ratio
+        # Amounts are compared to the cent, so that float noise never flips a boundary.
+        value, threshold = round(value, 2), round(threshold, 2)
+        return value >= threshold if condition.operator == ">=" or ratio < 1.0 else value > threshold
+
+    # ------------------------------------------------------------------
+    # Decisions
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _decide(self, state, metrics, rule_set, date, potential_ratio):
+        """The tier, reason, AUM and potential flag of one customer, from its metrics.
+
+        ``state`` holds what the customer has now: ``tier_id``, ``failing_since``, ``income``.
+        Pure computation on figures already aggregated in SQL: no query.
+        """
+        income = state["income"]
+        currency = self.env.company.currency_id
+        tiers = [tier for tier in rule_set if not tier.is_potential_rule]
+        by_id = {tier.id: tier for tier in tiers}
+
+        def fmt(amount):
+            return format_amount(self.env, amount, currency)
+
+        def describe(rule, tier):
+            lines = [self.env._("%(tier)s — rule «%(rule)s»:", tier=tier.name, rule=rule.name)]
+            for condition in rule.conditions:
+                value = self._value(metrics, income, condition)
+                lines.append(
+                    f"  {condition.label}: {fmt(value)} {condition.operator} {fmt(condition.amount)}"
+                    f" {'✓' if self._holds(value, condition) else '✗'}"
+                )
+            return "\n".join(lines)
+
+        reached, reached_rule = None, None
+        for tier in tiers:
+            for rule in tier.rules:
+                if all(self._holds(self._value(metrics, income, c), c) for c in rule.conditions):
+                    reached, reached_rule = tier, rule
+                    break
+            if reached:
+                break
+
+        current = by_id.get(state["tier_id"])
+        failing_since = None
+        if current and (not reached or reached.rank < current.rank):
+            since = state["failing_since"] or date
+            if (date - since).days + 1 >= current.grace_days:
+                new = reached
+            else:
+                new, failing_since = current, since
+        else:
+            new = reached
+
+        if new and new is reached:
+            reason = describe(reached_rule, reached)
+        elif new:
+            until = failing_since + datetime.timedelta(days=current.grace_days - 1)
+            reason = self.env._(
+                "%(tier)s kept until %(until)s (downgrade grace of %(days)s days): its rules no longer hold "
+                "since %(since)s.",
+                tier=current.name, until=until, days=current.grace_days, since=failing_since,
+            )
+        else:
+            reason = self.env._("No tier rule holds.")
+
+        is_potential, potential_lines, gap = False, [], None
+        if not new:
+            close_rules, all_rules = [], []
+            for tier in rule_set:
+                for rule in tier.rules:
+                    values = [(c, self._value(metrics, income, c)) for c in rule.conditions]
+                    if tier.is_potential_rule:
+                        if all(self._holds(v, c) for c, v in values):
+                            is_potential = True
+                            potential_lines.append(describe(rule, tier))
+                        continue
+                    all_rules.append((tier, rule, values))
+                    if all(self._holds(v, c, potential_ratio) for c, v in values):
+                        is_potential = True
+                        close_rules.append((tier, rule, values))
+                        potential_lines.append(
+                            self.env._("Close to %(tier)s, rule «%(rule)s».", tier=tier.name, rule=rule.name)
+                        )
+            # The gap is measured on the rules the customer is close to; a customer potential by
+            # a potential rule only (e.g. income) is measured on every rule.
+            for tier, rule, values in close_rules or all_rules:
+                shortfalls = [
+                    (c, max(0.0, c.amount - v) + (0.01 if c.operator == ">" and round(v, 2) <= c.amount else 0.0))
+                    for c, v in values
+                ]
+                rule_gap = sum(s for _c, s in shortfalls)
+                if gap is None or rule_gap < gap[0]:
+                    gap = (rule_gap, tier, rule, shortfalls)
+            if is_potential and gap:
+                rule_gap, tier, rule, shortfalls = gap
+                potential_lines.append(
+                    self.env._("Gap to %(tier)s, rule «%(rule)s»:", tier=tier.name, rule=rule.name)
+                )
+                potential_lines += [
+                    self.env._("  %(metric)s needs +%(amount)s", metric=c.label, amount=fmt(s))
+                    for c, s in shortfalls
+                    if s > 0
+                ]
+        aum = sum(
+            value for (metric, category_id), value in metrics.items()
+            if metric == "balance" and category_id in state["asset_category_ids"]
+        )
+        return {
+            "tier_id": new.id if new else False,
+            "reason": reason,
+            "failing_since": failing_since,
+            "aum": aum,
+            "is_potential": is_potential,
+            "potential_reason": "\n".join(potential_lines) if is_potential else False,
+            "gap": gap[0] if is_potential and gap else 0.0,
+        }
+
+    # ------------------------------------------------------------------
+    # Runs
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _states(self, partner_ids):
+        """What the customers have now, read in one query."""
+        self.env["res.partner"].flush_model()
+        rows = self.env.execute_query(SQL(
+            """SELECT p.id, p.bank_tier_id, p.bank_tier_failing_since, coalesce(p.annual_income, 0),
+                      p.bank_is_potential, p.bank_potential_lead_id, rm_partner.lang
+                 FROM res_partner p
+                 LEFT JOIN bank_rm rm ON rm.id = p.bank_rm_id
+                 LEFT JOIN res_users rm_user ON rm_user.id = rm.user_id
+                 LEFT JOIN res_partner rm_partner ON rm_partner.id = rm_user.partner_id
+                WHERE p.id = ANY(%s)""",
+            list(partner_ids),
+        ))
+        asset_categories = set(
+            self.env["bank.product.category"].with_context(active_test=False)
+            .search([("kind", "in", ("deposit", "investment"))]).ids
+        )
+        return {
+            row[0]: {
+                "tier_id": row[1],
+                "failing_since": row[2],
+                "income": float(row[3]),
+                "is_potential": row[4],
+                "lead_id": row[5],
+                # Reasons are written in the language of the RM who reads them.
+                "lang": row[6] or self.env.lang or "en_US",
+                "asset_category_ids": asset_categories,
+            }
+            for row in rows
+        }
+
+    @api.model
+    def _decide_batch(self, partner_ids, date, rule_sets):
+        """``{partner_id: decision}`` for a batch, with the states the decisions started from.
+
+        ``rule_sets`` maps a language to the rule set whose labels are in it; missing
+        languages are built on first use (one rule set per language per run).
+        """
+        ratio = float(
+            self.env["ir.config_parameter"].sudo().get_param("bank_relationship_manager.potential_ratio", 0.8)
+        )
+        states = self._states(partner_ids)
+        metrics = self._metrics(partner_ids, date)
+        decisions = {}
+        for partner_id, state in states.items():
+            engine = self.with_context(lang=state["lang"])
+            if state["lang"] not in rule_sets:
+                rule_sets[state["lang"]] = engine._rule_set(date)
+            decisions[partner_id] = engine._decide(
+                state, metrics.get(partner_id, {}), rule_sets[state["lang"]], date, ratio
+            )
+        return states, decisions
+
+    @api.model
+    def _evaluate_and_apply(self, partner_ids, date, rule_sets):
+        states, decisions = self._decide_batch(partner_ids, date, rule_sets)
+        bands = [
+            (band.aum_from, band.from_inclusive, band.level)
+            for band in self.env["bank.maintenance.band"].search([], order="aum_from")
+        ]
+        Band = self.env["bank.maintenance.band"]
+        ids, tiers, reasons, tier_dates, failing, aums, levels, potentials, potential_reasons, gaps = (
+            [], [], [], [], [], [], [], [], [], []
+        )
+        history, new_potentials = [], []
+        for partner_id, decision in decisions.items():
+            state = states[partner_id]
+            changed = decision["tier_id"] != (state["tier_id"] or False)
+            ids.append(partner_id)
+            tiers.append(decision["tier_id"] or None)
+            reasons.append(decision["reason"])
+            tier_dates.append(date if changed else None)
+            failing.append(decision["failing_since"])
+            aums.append(decision["aum"])
+            levels.append(Band._level_for(bands, decision["aum"]) or None)
+            potentials.append(decision["is_potential"])
+            potential_reasons.append(decision["potential_reason"] or None)
+            gaps.append(decision["gap"])
+            if changed:
+                history.append({
+                    "partner_id": partner_id,
+                    "date": date,
+                    "old_tier_id": state["tier_id"] or False,
+                    "new_tier_id": decision["tier_id"],
+                    "reason": decision["reason"],
+                })
+            if decision["is_potential"] and not state["lead_id"]:
+                new_potentials.append(partner_id)
+        self.env.execute_query(SQL(
+            """UPDATE res_partner p
+                  SET bank_tier_id = v.tier_id,
+                      bank_tier_reason = v.reason,
+                      bank_tier_date = CASE WHEN v.tier_changed THEN v.tier_date ELSE p.bank_tier_date END,
+                      bank_tier_failing_since = v.failing_since,
+                      bank_aum = v.aum,
+                      bank_maintenance_level = v.level,
+                      bank_is_potential = v.is_potential,
+                      bank_potential_reason = v.potential_reason,
+                      bank_tier_gap = v.gap,
+                      bank_evaluated_on = %(date)s
+                 FROM unnest(%(ids)s::int[], %(tiers)s::int[], %(reasons)s::text[], %(changed)s::bool[],
+                             %(tier_dates)s::date[], %(failing)s::date[], %(aums)s::numeric[], %(levels)s::varchar[],
+                             %(potentials)s::bool[], %(potential_reasons)s::text[], %(gaps)s::numeric[])
+                      AS v(id, tier_id, reason, tier_changed, tier_date, failing_since, aum, level, is_potential,
+                           potential_reason, gap)
+                WHERE p.id = v.id""",
+            date=date, ids=ids, tiers=tiers, reasons=reasons, changed=[d is not None for d in tier_dates],
+            tier_dates=[d or date for d in tier_dates], failing=failing, aums=aums, levels=levels,
+            potentials=potentials, potential_reasons=potential_reasons, gaps=gaps,
+        ))
+        self.env["res.partner"].invalidate_model([
+            "bank_tier_id", "bank_tier_reason", "bank_tier_date", "bank_tier_failing_since", "bank_aum",
+            "bank_maintenance_level", "bank_is_potential", "bank_potential_reason", "bank_tier_gap",
+            "bank_evaluated_on",
+        ])
+        if history:
+            self.env["bank.tier.history"].sudo().create(history)
+        if new_potentials:
+            self._create_potential_opportunities(new_potentials)
+        return decisions
+
+    @api.model
+    def _create_potential_opportunities(self, partner_ids):
+        """One CRM opportunity per new potential customer, for their RM (or the unit head)."""
+        partners = self.env["res.partner"].sudo().browse(partner_ids)
+        leads = self.env["crm.lead"].sudo().create([
+            {
+                "name": self.env._("Potential customer: %(name)s", name=partner.name),
+                "type": "opportunity",
+                "partner_id": partner.id,
+                "user_id": (partner.bank_rm_user_id or partner.bank_unit_id.head_user_id).id,
+                "description": partner.bank_potential_reason,
+            }
+            for partner in partners
+        ])
+        for partner, lead in zip(partners, leads, strict=True):
+            partner.bank_potential_lead_id = lead

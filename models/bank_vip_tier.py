@@ -1,0 +1,48 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class BankVipTier(models.Model):
+    """A customer tier (VIP, wealth gold...): reached when any of its rules holds.
+
+    A tier flagged ``is_potential_rule`` is never given to a customer: its rules only mark
+    customers as potential (e.g. a high annual income without the assets yet).
+    """
+
+    _name = "bank.vip.tier"
+    _description = "Customer tier"
+    _order = "rank desc, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True)
+    rank = fields.Integer(required=True, help="Higher is better: a customer gets the highest tier reached.")
+    contact_interval_days = fields.Integer(
+        string="Contact every (days)", default=30, help="How often the RM must contact a customer of this tier."
+    )
+    downgrade_grace_days = fields.Integer(
+        string="Downgrade grace (days)",
+        default=0,
+        help="A customer who stops qualifying keeps the tier until they have failed for this many days in a row.",
+    )
+    color = fields.Integer()
+    is_potential_rule = fields.Boolean(
+        string="Marks potential customers only",
+        help="Customers meeting a rule of this tier are flagged as potential customers; "
+        "the tier itself is never given.",
+    )
+    rule_ids = fields.One2many("bank.tier.rule", "tier_id", string="Rules")
+    active = fields.Boolean(default=True)
+
+    _code_uniq = models.Constraint("UNIQUE(code)", "A tier code must be unique.")
+
+    @api.constrains("contact_interval_days", "downgrade_grace_days")
+    def _check_days(self):
+        for tier in self:
+            if tier.contact_interval_days <= 0 or tier.downgrade_grace_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Tier %(tier)s: the contact interval must be positive and the downgrade grace zero or more.",
+                        tier=tier.name,
+                    )
+                )
