@@ -30,6 +30,7 @@
         "views/bank_account_views.xml",
         "views/res_partner_views.xml",
         "wizard/bank_balance_import_views.xml",
+        "wizard/bank_tier_whatif_views.xml",
         "views/bank_relationship_manager_menus.xml",
     ],
     "demo": [
@@ -39,6 +40,7 @@
         "demo/res_users_demo.xml",
         "demo/bank_rm_demo.xml",
         "demo/res_partner_demo.xml",
+        "demo/bank_account_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

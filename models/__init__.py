@@ -13,3 +13,4 @@ from . import bank_maintenance_band
 from . import bank_tier_history
 from . import bank_tier_engine
 from . import res_partner
+from . import bank_demo_data

@@ -6,5 +6,6 @@ from . import test_record_rules
 from . import test_id_masking
 from . import test_balance_loading
 from . import test_tier_engine
+from . import test_tier_whatif
 from . import test_translations
 from . import test_ui_tours

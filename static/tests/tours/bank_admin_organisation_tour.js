@@ -3,7 +3,7 @@ import { stepUtils } from "@web_tour/tour_utils";
 
 /**
  * The bank administrator browses the network as a hierarchy, opens a unit and its RMs,
- * then checks the grade rule, the VIP rules and opens the balance import in Configuration.
+ * then checks the grade rule, the VIP rules, previews a what-if and opens the balance import.
  */
 registry.category("web_tour.tours").add("bank_admin_organisation_tour", {
     url: "/odoo",
@@ -79,6 +79,30 @@ registry.category("web_tour.tours").add("bank_admin_organisation_tour", {
         {
             content: "The seed's criteria are its rules",
             trigger: ".o_field_widget[name=rule_ids] .o_data_row:contains('Half-year 10-day average deposits of 500,000')",
+        },
+        {
+            content: "Open Configuration for a what-if",
+            trigger: ".o_main_navbar button[data-menu-xmlid='bank_relationship_manager.bank_menu_configuration']",
+            run: "click",
+        },
+        {
+            content: "Open the what-if on thresholds",
+            trigger: ".dropdown-item[data-menu-xmlid='bank_relationship_manager.bank_tier_whatif_menu']",
+            run: "click",
+        },
+        {
+            content: "Preview the current thresholds",
+            trigger: ".modal button[name=action_preview]",
+            run: "click",
+        },
+        {
+            content: "The effect per tier is shown, and can now be applied",
+            trigger: ".modal:has(.o_field_widget[name=result_ids]) button[name=action_apply]",
+        },
+        {
+            content: "Close without applying",
+            trigger: ".modal .modal-footer button.btn-secondary:contains('Close')",
+            run: "click",
         },
         {
             content: "Open Configuration again",

@@ -1,0 +1,68 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import datetime
+
+from odoo import fields
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from .test_tier_engine import TierCase
+
+D = datetime.date
+
+
+@tagged("post_install", "-at_install")
+class TestTierWhatif(TierCase):
+    """The what-if preview counts exactly what applying the thresholds changes."""
+
+    def test_preview_equals_real_run(self):
+        # Today, when the demo customers (if any) were last evaluated: only ours move.
+        day = fields.Date.today()
+        funds = {}
+        for name, amount in (("F 450k", 450000), ("F 520k", 520000), ("F 610k", 610000), ("F 300k", 300000)):
+            partner = self.env["res.partner"].create({"name": name, "is_bank_customer": True})
+            self._load(self._account(partner, "FUND"), ("2026-03-01", amount))
+            funds[name] = partner
+        customers = self.env["res.partner"].with_context(active_test=False).search([("is_bank_customer", "=", True)])
+        customers.action_bank_evaluate(day)
+        self.assertEqual(funds["F 520k"].bank_tier_id, self.vip)
+        self.vip.downgrade_grace_days = 0  # (with a grace, a leaving customer first stays)
+        # Raise the funds threshold to 600,000 and lower the credit-loan one (nobody has loans).
+        wizard = self.env["bank.tier.whatif"].with_user(self.user_admin).create({"date": day})
+        funds_line = wizard.line_ids.filtered(
+            lambda line: line.condition_id.rule_id == self.env.ref("bank_relationship_manager.tier_rule_vip_funds")
+        )
+        funds_line.new_amount = 600000
+        wizard.action_preview()
+        effect = {(r.tier_id, r.movement): r for r in wizard.result_ids}
+        leave = effect[(self.vip, "leave")]
+        self.assertEqual(leave.count, 1)
+        self.assertEqual(leave.partner_ids, funds["F 520k"])
+        vip_count = self.env["res.partner"].search_count([("bank_tier_id", "=", self.vip.id)])
+        self.assertEqual(effect[(self.vip, "stay")].count, vip_count - 1, "every other VIP stays")
+        self.assertNotIn((self.vip, "enter"), effect)
+        # Nothing changed yet.
+        self.assertEqual(funds_line.condition_id.amount, 500000)
+        self.assertEqual(funds["F 520k"].bank_tier_id, self.vip)
+        # Apply: the real run makes exactly the previewed changes.
+        counts = {(r.tier_id, r.movement): r.count for r in wizard.result_ids if r.movement != "stay"}
+        before = self.env["bank.tier.history"].search_count([])
+        wizard.action_apply()
+        self.assertEqual(funds_line.condition_id.amount, 600000)
+        changes = self.env["bank.tier.history"].search([], order="id desc", limit=self.env["bank.tier.history"]
+                                                        .search_count([]) - before)
+        real = {}
+        for change in changes:
+            if change.old_tier_id:
+                real[(change.old_tier_id, "leave")] = real.get((change.old_tier_id, "leave"), 0) + 1
+            if change.new_tier_id:
+                real[(change.new_tier_id, "enter")] = real.get((change.new_tier_id, "enter"), 0) + 1
+        self.assertEqual(real, counts)
+        self.assertFalse(funds["F 520k"].bank_tier_id)
+
+    def test_whatif_refuses_bad_thresholds_and_business_users(self):
+        wizard = self.env["bank.tier.whatif"].with_user(self.user_admin).create({"date": D(2026, 3, 31)})
+        with self.assertRaises(ValidationError):
+            wizard.line_ids[0].new_amount = -1
+            wizard.action_preview()
+        with self.assertRaises(AccessError):
+            self.env["bank.tier.whatif"].with_user(self.user_rm_a).create({"date": D(2026, 3, 31)})

@@ -1,0 +1,153 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import dataclasses
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# Customers listed per tier and movement in the preview (the counts are always complete).
+_LISTED = 20
+
+
+class _SameForEveryLanguage(dict):
+    """The rule-set cache of the engine, answering one draft rule set for every language."""
+
+    def __init__(self, rule_set):
+        super().__init__()
+        self.rule_set = rule_set
+
+    def __contains__(self, lang):
+        return True
+
+    def __getitem__(self, lang):
+        return self.rule_set
+
+
+class BankTierWhatif(models.TransientModel):
+    """Change thresholds on a copy of the rules and see who would enter or leave each tier
+    before applying: the preview runs the engine of the nightly evaluation on every customer."""
+
+    _name = "bank.tier.whatif"
+    _description = "Tier what-if"
+
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    line_ids = fields.One2many("bank.tier.whatif.line", "wizard_id", string="Thresholds")
+    result_ids = fields.One2many("bank.tier.whatif.result", "wizard_id", string="Effect", readonly=True)
+    previewed = fields.Boolean(readonly=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if "line_ids" in fields_list:
+            conditions = self.env["bank.tier.condition"].search([("rule_id.active", "=", True)])
+            values["line_ids"] = [
+                fields.Command.create({"condition_id": c.id, "new_amount": c.amount}) for c in conditions
+            ]
+        return values
+
+    def _draft_rule_set(self):
+        """The engine's rule set with the new thresholds, converted like the real ones."""
+        self.ensure_one()
+        engine = self.env["bank.tier.engine"]
+        rule_set = engine._rule_set(self.date)
+        new_amounts = {line.condition_id.id: line for line in self.line_ids}
+        by_rule = {rule.id: rule for tier in rule_set for rule in tier.rules}
+        for rule_id, rule in by_rule.items():
+            records = self.env["bank.tier.rule"].browse(rule_id).condition_ids
+            for index, record in enumerate(records):
+                line = new_amounts.get(record.id)
+                if line and line.new_amount != record.amount:
+                    factor = rule.conditions[index].amount / record.amount
+                    rule.conditions[index] = dataclasses.replace(rule.conditions[index],
+                                                                 amount=line.new_amount * factor)
+        return rule_set
+
+    def action_preview(self):
+        self.ensure_one()
+        self.line_ids._check_new_amount()
+        rule_set = self._draft_rule_set()
+        engine = self.env["bank.tier.engine"]
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        customers = Partner.search([("is_bank_customer", "=", True)], order="id")
+        moves = {}  # (tier_id, kind) -> partner ids
+        for start in range(0, len(customers), 2000):
+            batch = customers[start:start + 2000].ids
+            states, decisions = engine._decide_batch(batch, self.date, _SameForEveryLanguage(rule_set))
+            for partner_id, decision in decisions.items():
+                old, new = states[partner_id]["tier_id"] or False, decision["tier_id"]
+                if old == new:
+                    if old:
+                        moves.setdefault((old, "stay"), []).append(partner_id)
+                    continue
+                if old:
+                    moves.setdefault((old, "leave"), []).append(partner_id)
+                if new:
+                    moves.setdefault((new, "enter"), []).append(partner_id)
+        self.result_ids.unlink()
+        self.write({
+            "previewed": True,
+            "result_ids": [
+                fields.Command.create({
+                    "tier_id": tier_id,
+                    "movement": kind,
+                    "count": len(ids),
+                    "partner_ids": [fields.Command.set(ids[:_LISTED])],
+                })
+                for (tier_id, kind), ids in sorted(moves.items())
+            ],
+        })
+        return self._reopen()
+
+    def action_apply(self):
+        """Replace the thresholds and re-evaluate every customer as of the date."""
+        self.ensure_one()
+        self.line_ids._check_new_amount()
+        for line in self.line_ids.filtered(lambda line: line.new_amount != line.condition_id.amount):
+            line.condition_id.amount = line.new_amount
+        self.env["res.partner"].with_context(active_test=False).search(
+            [("is_bank_customer", "=", True)]
+        ).action_bank_evaluate(self.date)
+        return {"type": "ir.actions.act_window_close"}
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+
+class BankTierWhatifLine(models.TransientModel):
+    _name = "bank.tier.whatif.line"
+    _description = "Tier what-if threshold"
+
+    wizard_id = fields.Many2one("bank.tier.whatif", required=True, ondelete="cascade")
+    condition_id = fields.Many2one("bank.tier.condition", required=True, ondelete="cascade")
+    tier_id = fields.Many2one(related="condition_id.rule_id.tier_id")
+    rule_id = fields.Many2one(related="condition_id.rule_id")
+    currency_id = fields.Many2one(related="condition_id.currency_id")
+    current_amount = fields.Monetary(related="condition_id.amount", string="Current threshold")
+    new_amount = fields.Monetary(string="New threshold", required=True)
+
+    @api.constrains("new_amount")
+    def _check_new_amount(self):
+        for line in self:
+            if not line.new_amount or line.new_amount <= 0 or line.new_amount != line.new_amount:
+                raise ValidationError(
+                    self.env._(
+                        "Rule %(rule)s: the New threshold must be a positive amount.", rule=line.rule_id.name
+                    )
+                )
+
+
+class BankTierWhatifResult(models.TransientModel):
+    _name = "bank.tier.whatif.result"
+    _description = "Tier what-if effect"
+    _order = "tier_id, movement"
+
+    wizard_id = fields.Many2one("bank.tier.whatif", required=True, ondelete="cascade")
+    tier_id = fields.Many2one("bank.vip.tier", required=True)
+    movement = fields.Selection([("enter", "Would enter"), ("leave", "Would leave"), ("stay", "Would stay")])
+    count = fields.Integer()
+    partner_ids = fields.Many2many("res.partner", string="Customers (first 20)")
