@@ -14,6 +14,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 PORT="${PORT:-8069}"
 LOAD_LANG="${LOAD_LANG-}"
 SERVER_LOG="$LOG_DIR/odoo.log"
+DEMO_STAMP="$STAMPS/$DEMO_DB.addon"
 URL="http://127.0.0.1:$PORT"
 
 main() {
@@ -55,11 +56,24 @@ ensure_demo_db() {
         odoo_cmd -c "$ODOO_CONF" -d "$DEMO_DB" -i "$ADDON_NAME" --with-demo "${lang[@]}" \
             --stop-after-init --no-http >"$log" 2>&1 \
             || { tail -n 60 "$log" >&2; dbtool drop "$DEMO_DB"; die "creating $DEMO_DB failed (log: $log)"; }
-    elif [[ "${UPDATE:-}" == 1 ]]; then
-        info "updating $ADDON_NAME in $DEMO_DB (log: ${log#"$ROOT"/})"
+    elif [[ "${UPDATE:-}" == 1 ]] || ! cmp -s <(addon_fingerprint) "$DEMO_STAMP"; then
+        # The add-on's files changed since the database was last built or updated: a server
+        # started on the old schema would only answer errors. (Demo data added since is not
+        # loaded by an update: RESET=1 rebuilds the demo database.)
+        info "updating $ADDON_NAME in $DEMO_DB (log: ${log#"$ROOT"/}; RESET=1 rebuilds it with fresh demo data)"
         odoo_cmd -c "$ODOO_CONF" -d "$DEMO_DB" -u "$ADDON_NAME" --stop-after-init --no-http >"$log" 2>&1 \
             || { tail -n 60 "$log" >&2; die "updating $ADDON_NAME failed (log: $log)"; }
     fi
+    mkdir -p "$STAMPS"
+    addon_fingerprint >"$DEMO_STAMP"
+}
+
+# A digest of the add-on's own files (what Odoo loads), to notice when they changed.
+addon_fingerprint() {
+    (cd "$ROOT" && find . -path ./.git -prune -o -path ./.odoo -prune -o -path ./.venv -prune \
+        -o -path ./scripts -prune -o -path ./bench -prune -o -type f \
+        \( -name '*.py' -o -name '*.xml' -o -name '*.csv' -o -name '*.po' -o -name '*.js' \) -print0 \
+        | sort -z | xargs -0 sha1sum) | sha1sum
 }
 
 check_port_free() {
