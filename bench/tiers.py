@@ -107,17 +107,9 @@ cr.rollback()
 say(f"what-if preview in {whatif_s:.1f} s")
 
 # 4. The floor: one raw aggregate of the same 10-day averages for every customer at once.
-engine = env["bank.tier.engine"]
-from odoo.addons.bank_relationship_manager.models.bank_tier_engine import XUN_COUNT, xun_windows  # noqa: E402
+from odoo.addons.bank_relationship_manager.models.bank_tier_engine import xun_day_weights  # noqa: E402
 
-windows = xun_windows(today)
-days, cumulative, total = [], [], 0.0
-for window_first, window_last in windows:
-    length = (window_last - window_first).days + 1
-    for offset in range(length):
-        total += 1.0 / (XUN_COUNT * length)
-        days.append(window_first + datetime.timedelta(days=offset))
-        cumulative.append(total)
+days, cumulative, w_start, w_end = xun_day_weights(today)
 started = time.perf_counter()
 floor_rows = env.execute_query(SQL(
     """WITH cw AS (SELECT * FROM unnest(%(days)s::date[], %(cumulative)s::float8[]) AS c(day, cw)),
@@ -132,7 +124,7 @@ floor_rows = env.execute_query(SQL(
          LEFT JOIN cw c_before ON c_before.day = runs.first_day - 1
         WHERE runs.first_day <= runs.last_day
         GROUP BY 1, 2""",
-    days=days, cumulative=cumulative, w_start=windows[0][0], w_end=windows[-1][1],
+    days=days, cumulative=cumulative, w_start=w_start, w_end=w_end,
 ))
 floor_s = time.perf_counter() - started
 say(f"raw SQL floor: {len(floor_rows)} averages in {floor_s:.1f} s")

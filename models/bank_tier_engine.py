@@ -45,6 +45,24 @@ def xun_windows(day, count=XUN_COUNT):
     return windows[::-1]
 
 
+def xun_day_weights(day):
+    """The days of the half-year window ending on ``day`` with their cumulative weights.
+
+    Each day weighs 1 / (18 x the length of its 旬), so that the weighted sum of the daily
+    balances is the mean of the 18 旬 means. Returns (days, cumulative weights, first day,
+    last day): the sum over a run of days [a, b] is cumulative(b) - cumulative(a - 1).
+    """
+    windows = xun_windows(day)
+    days, cumulative, total = [], [], 0.0
+    for first, last in windows:
+        length = (last - first).days + 1
+        for offset in range(length):
+            total += 1.0 / (XUN_COUNT * length)
+            days.append(first + datetime.timedelta(days=offset))
+            cumulative.append(total)
+    return days, cumulative, windows[0][0], windows[-1][1]
+
+
 @dataclass
 class Condition:
     metric: str
@@ -159,15 +177,7 @@ class BankTierEngine(models.AbstractModel):
             "SELECT * FROM unnest(%s::int[], %s::float8[]) AS r(currency_id, factor)",
             list(rates), list(rates.values()),
         )
-        windows = xun_windows(date)
-        days, cumulative, total = [], [], 0.0
-        for first, last in windows:
-            length = (last - first).days + 1
-            for offset in range(length):
-                total += 1.0 / (XUN_COUNT * length)
-                days.append(first + datetime.timedelta(days=offset))
-                cumulative.append(total)
-        w_start, w_end = windows[0][0], windows[-1][1]
+        days, cumulative, w_start, w_end = xun_day_weights(date)
         metrics = defaultdict(dict)
 
         def add(metric, rows):

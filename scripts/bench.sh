@@ -28,7 +28,10 @@ else
 fi
 for s in "${scripts[@]}"; do
     info "bench: ${s#"$ROOT"/}"
-    odoo_cmd shell -c "$ODOO_CONF" -d "$BENCH_DB" --no-http --log-level=warn < "$s"
+    # (from a copy: the shell reads its script while running, so editing it then is harmless)
+    copy="$(mktemp)"; cp "$s" "$copy"
+    odoo_cmd shell -c "$ODOO_CONF" -d "$BENCH_DB" --no-http --log-level=warn < "$copy"
+    rm -f "$copy"
 done
 # Leave PostgreSQL as we found it.
 if [[ -n "$started" ]] && ! odoo_running; then stop_pg; fi
