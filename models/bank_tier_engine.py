@@ -102,19 +102,18 @@ class BankTierEngine(models.AbstractModel):
         """The active tiers, rules and conditions as plain data, thresholds converted into the
         company currency at ``date`` (a missing rate is an error, never 1:1)."""
         tiers = tiers if tiers is not None else self.env["bank.vip.tier"].search([])
-        company = self.env.company
         rates = self._rates(date, tiers.rule_ids.condition_ids.currency_id)
         result = []
         for tier in tiers.sorted("rank", reverse=True):
             data = Tier(tier.id, tier.name, tier.rank, tier.downgrade_grace_days, tier.is_potential_rule)
-            for rule in tier.rule_ids.filtered("active"):
+            for rule in tier.rule_ids:  # (archived rules are not in rule_ids)
                 conditions = [
                     Condition(
                         condition.metric,
                         frozenset(condition.category_ids.ids),
                         condition.operator,
                         condition.amount * rates[condition.currency_id.id],
-                        self._condition_label(condition, company),
+                        self._condition_label(condition),
                     )
                     for condition in rule.condition_ids
                 ]
@@ -123,7 +122,7 @@ class BankTierEngine(models.AbstractModel):
         return result
 
     @api.model
-    def _condition_label(self, condition, company):
+    def _condition_label(self, condition):
         metric = condition._metric_label()
         if condition.category_ids:
             metric = f"{metric} [{', '.join(condition.category_ids.mapped('code'))}]"
