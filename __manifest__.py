@@ -18,6 +18,7 @@
         "data/bank_product_category_data.xml",
         "data/bank_vip_tier_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
         "views/bank_rm_views.xml",
         "views/bank_org_unit_views.xml",
         "views/bank_unit_level_views.xml",

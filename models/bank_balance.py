@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
 
 # Rows written per INSERT statement: large enough to amortise the round trip, small
 # enough to keep the parameter arrays of one statement well under a few megabytes.
@@ -91,6 +91,7 @@ class BankBalance(models.Model):
         self._refresh_latest_balances(sorted(set(account_ids)))
         self.invalidate_model()
         self.env["bank.account"].invalidate_model(["balance", "balance_date"])
+        self._notify_large_movements(account_ids, dates)
         return {"created": created, "updated": updated}
 
     @api.model
@@ -213,6 +214,121 @@ class BankBalance(models.Model):
             uid=self.env.uid, now=now, account_ids=account_ids, dates=dates, balances=balances,
         ))[0]
         return created, updated
+
+    @api.model
+    def _notify_large_movements(self, account_ids, dates):
+        """Large fund movements (大额资金移动): a same-day activity for the RM of each customer
+        whose assets (deposits and investments) moved by at least the configured amount or
+        share between their previous balance date and the newest date just loaded.
+
+        Set-based: one query for every customer of the load. Accounts in a currency without
+        a rate on that date are left out of the comparison rather than converted 1:1.
+        """
+        if not account_ids:
+            return
+        params = self.env["ir.config_parameter"].sudo()
+        amount = float(params.get_param("bank_relationship_manager.large_movement_amount", 500000))
+        share = float(params.get_param("bank_relationship_manager.large_movement_share", 0.3))
+        day = max(dates)
+        engine = self.env["bank.tier.engine"]
+        currencies = self.env["bank.account"].browse(set(account_ids)).currency_id
+        rates = {}
+        for currency in currencies:
+            try:
+                rates.update(engine._rates(day, currency))
+            except UserError:
+                continue
+        rates.setdefault(self.env.company.currency_id.id, 1.0)
+        movements = self.env.execute_query(SQL(
+            """WITH rates AS (
+                   SELECT * FROM unnest(%(currencies)s::int[], %(factors)s::float8[]) AS r(currency_id, factor)
+               ),
+               loaded AS (
+                   SELECT a.partner_id, max(v.date) AS day
+                     FROM unnest(%(accounts)s::int[], %(dates)s::date[]) AS v(account_id, date)
+                     JOIN bank_account a ON a.id = v.account_id
+                    WHERE a.kind IN ('deposit', 'investment')
+                    GROUP BY 1
+               ),
+               holdings AS (
+                   SELECT l.partner_id, l.day, a.id AS account_id, r.factor
+                     FROM loaded l
+                     JOIN bank_account a ON a.partner_id = l.partner_id AND a.kind IN ('deposit', 'investment')
+                     JOIN rates r ON r.currency_id = a.currency_id
+               ),
+               previous AS (
+                   SELECT h.partner_id, max(p.date) AS previous_day
+                     FROM holdings h CROSS JOIN LATERAL (
+                          SELECT b.date FROM bank_balance b
+                           WHERE b.account_id = h.account_id AND b.date < h.day ORDER BY b.date DESC LIMIT 1) p
+                    GROUP BY 1
+               ),
+               compared AS (
+                   SELECT h.partner_id, h.day, pr.previous_day,
+                          sum(coalesce(now_.balance, 0) * h.factor) AS after,
+                          sum(coalesce(then_.balance, 0) * h.factor) AS before
+                     FROM holdings h
+                     JOIN previous pr ON pr.partner_id = h.partner_id
+                     LEFT JOIN LATERAL (SELECT b.balance FROM bank_balance b WHERE b.account_id = h.account_id
+                                         AND b.date <= h.day ORDER BY b.date DESC LIMIT 1) now_ ON true
+                     LEFT JOIN LATERAL (SELECT b.balance FROM bank_balance b WHERE b.account_id = h.account_id
+                                         AND b.date <= pr.previous_day ORDER BY b.date DESC LIMIT 1) then_ ON true
+                    GROUP BY 1, 2, 3
+               )
+               SELECT partner_id, day, previous_day, before, after FROM compared
+                WHERE abs(after - before) >= %(amount)s
+                   OR (before > 0 AND abs(after - before) >= %(share)s * before)""",
+            currencies=list(rates), factors=list(rates.values()), accounts=list(account_ids), dates=list(dates),
+            amount=amount, share=share,
+        ))
+        if movements:
+            self._create_movement_activities(movements)
+
+    @api.model
+    def _create_movement_activities(self, movements):
+        """One activity per movement, due today, for the customer's RM (or unit head); never twice."""
+        activity_type = self.env.ref("bank_relationship_manager.mail_activity_type_large_movement")
+        partners = self.env["res.partner"].sudo().browse([m[0] for m in movements])
+        summaries = {
+            partner_id: self.env._("Large fund movement on %(date)s", date=day)
+            for partner_id, day, _previous, _before, _after in movements
+        }
+        existing = {
+            (activity.res_id, activity.summary)
+            for activity in self.env["mail.activity"].sudo().search([
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", partners.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ])
+        }
+        currency = self.env.company.currency_id
+        values = []
+        for partner_id, day, previous, before, after in movements:
+            partner = partners.browse(partner_id)
+            user = partner.bank_rm_user_id or partner.bank_unit_id.head_user_id
+            if not user or (partner_id, summaries[partner_id]) in existing:
+                continue
+            change = after - before
+            values.append({
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": partner_id,
+                "activity_type_id": activity_type.id,
+                "user_id": user.id,
+                "date_deadline": fields.Date.context_today(self),
+                "summary": summaries[partner_id],
+                "note": self.env._(
+                    "Assets went from %(before)s on %(previous)s to %(after)s on %(date)s (%(change)s, %(share)s).",
+                    before=format_amount(self.env, before, currency),
+                    previous=previous,
+                    after=format_amount(self.env, after, currency),
+                    date=day,
+                    change=format_amount(self.env, change, currency),
+                    share=f"{change / before:+.0%}" if before else "-",
+                ),
+            })
+        if values:
+            # sudo: the loader is the core-banking feed; the activity belongs to the RM.
+            self.env["mail.activity"].sudo().create(values)
 
     @api.model
     def _refresh_latest_balances(self, account_ids):

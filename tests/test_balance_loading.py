@@ -2,6 +2,7 @@
 import base64
 import datetime
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -171,3 +172,36 @@ class TestBalanceLoading(BankCase):
         good = run("\ufeffaccount_no,date,balance\r\nT-DEP-A,2026-04-01,100\r\nT-DEP-A,2026-04-02,150.25\r\n")
         self.assertEqual((good.state, good.created_count, good.updated_count), ("done", 2, 0))
         self.assertEqual(self.demand.balance, 150.25)
+
+    def test_large_fund_movements(self):
+        activity_type = self.env.ref("bank_relationship_manager.mail_activity_type_large_movement")
+
+        def movements(partner):
+            return self.env["mail.activity"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", partner.id),
+                 ("activity_type_id", "=", activity_type.id)]
+            )
+
+        load = self.Balance.load_balances
+        load([{"account_no": "T-DEP-A", "date": "2026-05-01", "balance": 1000000}])
+        self.assertFalse(movements(self.customer_a), "a first balance is no movement")
+        load([{"account_no": "T-DEP-A", "date": "2026-05-02", "balance": 950000}])
+        self.assertFalse(movements(self.customer_a), "-50,000 and -5 %: below both thresholds")
+        load([{"account_no": "T-DEP-A", "date": "2026-05-03", "balance": 600000}])
+        activity = movements(self.customer_a)
+        self.assertEqual(len(activity), 1, "-350,000 is -37 %: at least the 30 % share")
+        self.assertEqual(activity.user_id, self.user_rm_a, "for the primary RM")
+        self.assertEqual(activity.date_deadline, fields.Date.context_today(activity), "the same day")
+        self.assertIn("2026-05-03", activity.summary)
+        self.assertIn("-37%", str(activity.note))
+        load([{"account_no": "T-DEP-A", "date": "2026-05-03", "balance": 600000}])
+        self.assertEqual(len(movements(self.customer_a)), 1, "loading the same day again adds nothing")
+        # By amount alone: 5,000,000 to 4,400,000 is -12 % but -600,000.
+        self.fund_c.partner_id = self.customer_c
+        load([{"account_no": "T-FUND-C", "date": "2026-05-01", "balance": 5000000}])
+        load([{"account_no": "T-FUND-C", "date": "2026-05-04", "balance": 4400000}])
+        self.assertEqual(movements(self.customer_c).user_id, self.user_rm_c)
+        # Loans are not assets: a loan moving is no fund movement.
+        load([{"account_no": "T-LOAN-A", "date": "2026-05-01", "balance": 0},
+              {"account_no": "T-LOAN-A", "date": "2026-05-05", "balance": 900000}])
+        self.assertEqual(len(movements(self.customer_a)), 1)
