@@ -231,7 +231,10 @@ class BankBalance(models.Model):
         share = float(params.get_param("bank_relationship_manager.large_movement_share", 0.3))
         day = max(dates)
         engine = self.env["bank.tier.engine"]
-        currencies = self.env["bank.account"].browse(set(account_ids)).currency_id
+        # One query for the few currencies involved, rather than reading every loaded account.
+        currencies = self.env["res.currency"].browse(currency_id for (currency_id,) in self.env.execute_query(SQL(
+            "SELECT DISTINCT currency_id FROM bank_account WHERE id = ANY(%s)", list(set(account_ids))
+        )))
         rates = {}
         for currency in currencies:
             try:

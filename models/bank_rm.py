@@ -49,8 +49,8 @@ class BankRm(models.Model):
             partners._read_group([("bank_backup_rm_id", "in", self.ids)], ["bank_backup_rm_id"], ["__count"])
         )
         for rm in self:
-            rm.customer_count = primary.get(rm.sudo(), 0)
-            rm.backup_customer_count = backup.get(rm.sudo(), 0)
+            rm.customer_count = primary.get(rm, 0)
+            rm.backup_customer_count = backup.get(rm, 0)
 
     @api.constrains("grade_id", "unit_id")
     def _check_grade_fits_unit(self):
