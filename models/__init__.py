@@ -6,6 +6,7 @@ from . import bank_rm
 from . import bank_product_category
 from . import bank_account
 from . import bank_balance
+from . import bank_balance_xun
 from . import bank_vip_tier
 from . import bank_tier_rule
 from . import bank_tier_condition

@@ -49,6 +49,30 @@ class BankBalance(models.Model):
                                account=row.account_id.account_no, date=row.date, error=error)
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        balances = super().create(vals_list)
+        balances._refresh_derived([(b.account_id.id, b.date) for b in balances])
+        return balances
+
+    def write(self, vals):
+        touched = [(b.account_id.id, b.date) for b in self]
+        result = super().write(vals)
+        if {"account_id", "date", "balance"} & set(vals):
+            self._refresh_derived(touched + [(b.account_id.id, b.date) for b in self])
+        return result
+
+    def _refresh_derived(self, pairs):
+        """Keep what is derived from the rows (each account's latest balance, the per-旬 sums)
+        in step with rows written through the ORM, as ``load_balances`` does for its rows."""
+        if not pairs:
+            return
+        self.flush_model()
+        account_ids, dates = zip(*pairs, strict=True)
+        self._refresh_latest_balances(sorted(set(account_ids)))
+        self.env["bank.account"].invalidate_model(["balance", "balance_date"])
+        self.env["bank.balance.xun"]._refresh(account_ids, dates)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         raise UserError(self.env._("Balances are history and cannot be deleted: load a corrected balance instead."))
@@ -88,6 +112,7 @@ class BankBalance(models.Model):
             )
             created += batch_created
             updated += batch_updated
+            self.env["bank.balance.xun"]._refresh(account_ids[start:end], dates[start:end])
         self._refresh_latest_balances(sorted(set(account_ids)))
         self.invalidate_model()
         self.env["bank.account"].invalidate_model(["balance", "balance_date"])

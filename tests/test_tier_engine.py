@@ -4,6 +4,7 @@ from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import format_amount
 
 from ..models.bank_tier_engine import xun_windows
 from .common import BankCase
@@ -97,6 +98,59 @@ class TestTierEngine(TierCase):
         early = self.engine._metrics([partner.id], D(2025, 9, 10))[partner.id]
         self.assertEqual(early.get(("balance", self.cat["DEP_DEMAND"].id), 0.0), 0.0)
 
+    def test_xun_sums_follow_late_loads_corrections_and_orm_writes(self):
+        """The per-旬 sums the average reads are kept in step with every way a balance is
+        written: a load out of date order, a correction loaded again, an ORM write."""
+        day = D(2026, 3, 31)
+        deposit = self._account(self.customer_b, "DEP_DEMAND")
+        rows = {D(2025, 11, 5): 1000.0, D(2026, 2, 27): 9000.0}
+        self._load(deposit, *[(d.isoformat(), b) for d, b in rows.items()])
+        # Loaded later, dated earlier: inside a 旬 that already has a sum, and in a new one.
+        rows[D(2026, 2, 22)] = 5000.0
+        rows[D(2025, 12, 15)] = 3000.0
+        self._load(deposit, ("2026-02-22", 5000), ("2025-12-15", 3000))
+        # A correction loaded again, then one written through the ORM by an administrator.
+        rows[D(2025, 11, 5)] = 2000.0
+        self._load(deposit, ("2025-11-05", 2000))
+        row = self.env["bank.balance"].search([("account_id", "=", deposit.id), ("date", "=", "2026-02-27")])
+        row.with_user(self.user_admin).balance = 7000.0
+        rows[D(2026, 2, 27)] = 7000.0
+
+        def carried(on):
+            known = [d for d in rows if d <= on]
+            return rows[max(known)] if known else 0.0
+
+        # By hand, day by day: the mean of the 18 旬 means of the carried-forward balances.
+        means = []
+        for first, last in xun_windows(day):
+            length = (last - first).days + 1
+            means.append(sum(carried(first + datetime.timedelta(days=i)) for i in range(length)) / length)
+        expected = sum(means) / 18
+        # October 0; Nov 1-4 0, then 2,000 to Dec 14; 3,000 to Feb 21; Feb 22-26 5,000; then 7,000.
+        self.assertAlmostEqual(
+            expected,
+            (3 * 0 + (4 * 0 + 6 * 2000) / 10 + 2000 * 3 + (4 * 2000 + 6 * 3000) / 10 + 3000 * 6
+             + (3000 + 5 * 5000 + 2 * 7000) / 8 + 7000 * 3) / 18,
+            places=6,
+        )
+        metrics = self.engine._metrics([self.customer_b.id], day)[self.customer_b.id]
+        self.assertAlmostEqual(metrics[("xun_avg_6m", self.cat["DEP_DEMAND"].id)], expected, places=4)
+        self.assertEqual(deposit.balance, 7000.0, "the account's latest balance follows the ORM write")
+        self.assertAlmostEqual(metrics[("balance", self.cat["DEP_DEMAND"].id)], 7000.0)
+        # Rebuilding every sum from the rows gives the same figure (the bulk path of the benchmark).
+        self.env["bank.balance.xun"]._rebuild()
+        rebuilt = self.engine._metrics([self.customer_b.id], day)[self.customer_b.id]
+        self.assertAlmostEqual(rebuilt[("xun_avg_6m", self.cat["DEP_DEMAND"].id)], expected, places=4)
+
+    def test_money_formatter_writes_amounts_as_format_amount_does(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        for lang in ("en_US", "zh_CN"):
+            engine = self.engine.with_context(lang=lang)
+            fmt = engine._money_formatter()
+            for amount in (0, 0.004, 0.005, 999.995, 1234567.891, -38000, -0.5, 5000001):
+                with self.subTest(lang=lang, amount=amount):
+                    self.assertEqual(fmt(amount), format_amount(engine.env, amount, self.cny))
+
     def test_default_criteria_at_their_boundaries(self):
         day = D(2026, 3, 31)
         cases = [
@@ -165,6 +219,26 @@ class TestTierEngine(TierCase):
         earner = self.env["res.partner"].create({"name": "Earner", "is_bank_customer": True, "annual_income": 500000})
         self.assertTrue(self._evaluate(earner, day).bank_is_potential, "the potential rule on income")
         self.assertIn("Annual income of 500,000", earner.bank_potential_reason)
+
+    def test_gap_of_a_10_day_average_says_how_much_to_hold(self):
+        """400,000 of deposits since May, 580,000 since 1 November; evaluated on 13 November."""
+        saver = self.env["res.partner"].create({"name": "Saver", "is_bank_customer": True})
+        self._load(self._account(saver, "DEP_TIME"), ("2026-05-01", 400000), ("2026-11-01", 580000))
+        self._evaluate(saver, D(2026, 11, 13))
+        # Window May 11 - Nov 10: 17 旬 at 400,000 and one at 580,000 -> 410,000, 82 % of 500,000.
+        self.assertTrue(saver.bank_is_potential)
+        self.assertAlmostEqual(saver.bank_tier_gap, 90000.0)
+        # When the 旬 of Nov 11-20 closes: 16 旬 at 400,000, two at 580,000 -> 420,000, still
+        # 80,000 short; holding H for the 7 days left of that 10-day 旬 adds H x 7 / 10 / 18:
+        # H = 80,000 x 18 x 10 / 7 = 2,057,142.86.
+        self.assertRegex(
+            saver.bank_potential_reason,
+            r"needs \+\D*90,000\.00.*: about \+\D*2,057,142\.86.* held for the remaining 7 days of the 10-day "
+            r"period ending 2026-11-20",
+        )
+        # On the 20th the 旬 closes with the day itself: the hint looks at the next one, 10 days.
+        self._evaluate(saver, D(2026, 11, 20))
+        self.assertIn("remaining 10 days of the 10-day period ending 2026-11-30", saver.bank_potential_reason)
 
     def test_maintenance_bands(self):
         day = D(2026, 3, 31)
