@@ -2,7 +2,6 @@
 import dataclasses
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 # Customers listed per tier and movement in the preview (the counts are always complete).
 _LISTED = 20
@@ -71,7 +70,9 @@ class BankTierWhatif(models.TransientModel):
         moves = {}  # (tier_id, kind) -> partner ids
         for start in range(0, len(customers), 2000):
             batch = customers[start:start + 2000].ids
-            states, decisions = engine._decide_batch(batch, self.date, _SameForEveryLanguage(rule_set))
+            states, decisions = engine._decide_batch(
+                batch, self.date, _SameForEveryLanguage(rule_set), explain=False
+            )
             for partner_id, decision in decisions.items():
                 old, new = states[partner_id]["tier_id"] or False, decision["tier_id"]
                 if old == new:
@@ -116,38 +117,3 @@ class BankTierWhatif(models.TransientModel):
             "view_mode": "form",
             "target": "new",
         }
-
-
-class BankTierWhatifLine(models.TransientModel):
-    _name = "bank.tier.whatif.line"
-    _description = "Tier what-if threshold"
-
-    wizard_id = fields.Many2one("bank.tier.whatif", required=True, ondelete="cascade")
-    condition_id = fields.Many2one("bank.tier.condition", required=True, ondelete="cascade")
-    tier_id = fields.Many2one(related="condition_id.rule_id.tier_id")
-    rule_id = fields.Many2one(related="condition_id.rule_id")
-    currency_id = fields.Many2one(related="condition_id.currency_id")
-    current_amount = fields.Monetary(related="condition_id.amount", string="Current threshold")
-    new_amount = fields.Monetary(string="New threshold", required=True)
-
-    @api.constrains("new_amount")
-    def _check_new_amount(self):
-        for line in self:
-            if not line.new_amount or line.new_amount <= 0 or line.new_amount != line.new_amount:
-                raise ValidationError(
-                    self.env._(
-                        "Rule %(rule)s: the New threshold must be a positive amount.", rule=line.rule_id.name
-                    )
-                )
-
-
-class BankTierWhatifResult(models.TransientModel):
-    _name = "bank.tier.whatif.result"
-    _description = "Tier what-if effect"
-    _order = "tier_id, movement"
-
-    wizard_id = fields.Many2one("bank.tier.whatif", required=True, ondelete="cascade")
-    tier_id = fields.Many2one("bank.vip.tier", required=True)
-    movement = fields.Selection([("enter", "Would enter"), ("leave", "Would leave"), ("stay", "Would stay")])
-    count = fields.Integer()
-    partner_ids = fields.Many2many("res.partner", string="Customers (first 20)")
