@@ -43,6 +43,11 @@ class BankBalanceXun(models.Model):
     first_date = fields.Date(string="First balance date", required=True)
     day_sum = fields.Float(string="Sum of daily balances", required=True)
     last_balance = fields.Float(string="Last balance", required=True)
+    next_first_date = fields.Date(
+        string="Next balance date after the period",
+        help="First balance date of the account's next row: the last balance of this row is carried "
+        "forward until the day before.",
+    )
 
     # Also the index of the evaluation's look-ups (account, then 旬).
     _account_xun_uniq = models.Constraint("UNIQUE(account_id, xun_first)", "One row per account and 10-day period.")
@@ -70,6 +75,29 @@ class BankBalanceXun(models.Model):
             first=xun_first_sql(SQL("v.day")), last=xun_last_sql(SQL("v.day")),
             accounts=list(account_ids), dates=list(dates), upsert=self._upsert_sql(),
         ))
+        # Re-link the touched rows and the rows just before them to their next row.
+        self.env.cr.execute(SQL(
+            """WITH touched AS (
+                   SELECT DISTINCT v.account_id, %(first)s AS xun_first
+                     FROM unnest(%(accounts)s::int[], %(dates)s::date[]) AS v(account_id, day)
+               ),
+               affected AS (
+                   SELECT account_id, xun_first FROM touched
+                   UNION
+                   SELECT t.account_id, p.xun_first FROM touched t CROSS JOIN LATERAL (
+                          SELECT x.xun_first FROM bank_balance_xun x
+                           WHERE x.account_id = t.account_id AND x.xun_first < t.xun_first
+                           ORDER BY x.xun_first DESC LIMIT 1) p
+               )
+               UPDATE bank_balance_xun x SET next_first_date = n.first_date
+                 FROM affected a LEFT JOIN LATERAL (
+                      SELECT y.first_date FROM bank_balance_xun y
+                       WHERE y.account_id = a.account_id AND y.xun_first > a.xun_first
+                       ORDER BY y.xun_first LIMIT 1) n ON true
+                WHERE x.account_id = a.account_id AND x.xun_first = a.xun_first
+                  AND x.next_first_date IS DISTINCT FROM n.first_date""",
+            first=xun_first_sql(SQL("v.day")), accounts=list(account_ids), dates=list(dates),
+        ))
         self.invalidate_model()
 
     @api.model
@@ -85,6 +113,12 @@ class BankBalanceXun(models.Model):
                %(upsert)s""",
             first=xun_first_sql(SQL("b.date")), last=xun_last_sql(SQL("b.date")), upsert=self._upsert_sql(),
         ))
+        self.env.cr.execute(
+            """UPDATE bank_balance_xun x SET next_first_date = n.next_first_date
+                 FROM (SELECT id, lead(first_date) OVER (PARTITION BY account_id ORDER BY xun_first) AS next_first_date
+                         FROM bank_balance_xun) n
+                WHERE x.id = n.id AND n.next_first_date IS NOT NULL"""
+        )
         self.env.cr.execute("ANALYZE bank_balance_xun")
         self.invalidate_model()
 

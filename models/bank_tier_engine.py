@@ -183,7 +183,7 @@ class BankTierEngine(models.AbstractModel):
             "SELECT * FROM unnest(%s::int[], %s::float8[]) AS r(currency_id, factor)",
             list(rates), list(rates.values()),
         )
-        days, cumulative, w_start, w_end = xun_day_weights(date)
+        _days, cumulative, w_start, w_end = xun_day_weights(date)
         metrics = defaultdict(dict)
 
         def add(metric, rows):
@@ -213,42 +213,40 @@ class BankTierEngine(models.AbstractModel):
             accounts_cte, date, date,
         )))
         # The half-year 10-day average from the per-旬 sums (bank.balance.xun): each 旬 of the
-        # window weighs its sum by 1 / (18 x its length); the days a row's balance is carried
-        # past its 旬 (up to the next row's first balance, or the window's end) weigh through
-        # the cumulative day weights, starting with the newest row before the window.
+        # window weighs its sum by 1 / (18 x its length); the days a row's last balance is
+        # carried past its 旬 (up to the next row's first balance, or the window's end) weigh
+        # through the cumulative day weights, starting with the newest row before the window.
+        # cw[i] is the cumulative weight of the window's day i (1-based); cw[0] is NULL (0).
         add("xun_avg_6m", self.env.execute_query(SQL(
             """WITH %(acc)s,
-               cw AS (SELECT * FROM unnest(%(days)s::date[], %(cumulative)s::float8[]) AS c(day, cw)),
                rows AS (
-                   SELECT x.account_id, x.xun_first, x.xun_last, x.first_date, x.day_sum, x.last_balance, true AS inside
+                   SELECT x.account_id, x.xun_first, x.xun_last, x.day_sum, x.last_balance, x.next_first_date,
+                          true AS inside
                      FROM bank_balance_xun x JOIN acc ON acc.id = x.account_id
                     WHERE x.xun_first BETWEEN %(w_start)s AND %(w_end)s
                    UNION ALL
-                   SELECT acc.id, prev.xun_first, prev.xun_last, prev.first_date, 0, prev.last_balance, false
+                   SELECT acc.id, prev.xun_first, prev.xun_last, 0, prev.last_balance, prev.next_first_date, false
                      FROM acc CROSS JOIN LATERAL (
-                          SELECT x.xun_first, x.xun_last, x.first_date, x.last_balance FROM bank_balance_xun x
+                          SELECT x.xun_first, x.xun_last, x.last_balance, x.next_first_date FROM bank_balance_xun x
                            WHERE x.account_id = acc.id AND x.xun_first < %(w_start)s
                            ORDER BY x.xun_first DESC LIMIT 1) prev
                ),
                runs AS (
                    SELECT account_id, inside, xun_first, xun_last, day_sum, last_balance,
-                          greatest(xun_last + 1, %(w_start)s) AS gap_first,
-                          coalesce(lead(first_date) OVER (PARTITION BY account_id ORDER BY xun_first) - 1,
-                                   %(w_end)s) AS gap_last
+                          greatest(xun_last + 1, %(w_start)s) - %(w_start)s AS gap_first,
+                          least(coalesce(next_first_date - 1, %(w_end)s), %(w_end)s) - %(w_start)s + 1 AS gap_last
                      FROM rows
                )
                SELECT acc.partner_id, acc.category_id,
                       sum(acc.factor * (
                           CASE WHEN runs.inside
                                THEN runs.day_sum / (%(count)s * (runs.xun_last - runs.xun_first + 1)) ELSE 0 END
-                          + CASE WHEN runs.gap_first <= runs.gap_last
-                                 THEN runs.last_balance * (c_last.cw - coalesce(c_before.cw, 0)) ELSE 0 END))
-                 FROM runs
-                 JOIN acc ON acc.id = runs.account_id
-                 LEFT JOIN cw c_last ON c_last.day = runs.gap_last
-                 LEFT JOIN cw c_before ON c_before.day = runs.gap_first - 1
+                          + CASE WHEN runs.gap_first < runs.gap_last
+                                 THEN runs.last_balance * (%(cw)s[runs.gap_last] - coalesce(%(cw)s[runs.gap_first], 0))
+                                 ELSE 0 END))
+                 FROM runs JOIN acc ON acc.id = runs.account_id
                 GROUP BY 1, 2""",
-            acc=accounts_cte, days=days, cumulative=cumulative, w_start=w_start, w_end=w_end,
+            acc=accounts_cte, cw=SQL("(%s::float8[])", cumulative), w_start=w_start, w_end=w_end,
             count=float(XUN_COUNT),
         )))
         for partner_id, category_id, total_amount, largest in self.env.execute_query(SQL(
