@@ -13,3 +13,4 @@ from . import test_handover_flow
 from . import test_handover_refusals
 from . import test_handover_security
 from . import test_ab_roles
+from . import test_handover_tours
