@@ -33,6 +33,12 @@
         "wizard/bank_balance_import_views.xml",
         "wizard/bank_tier_whatif_views.xml",
         "views/bank_relationship_manager_menus.xml",
+        "security/bank_handover_security.xml",
+        "data/bank_handover_data.xml",
+        "report/bank_handover_reports.xml",
+        "report/bank_handover_templates.xml",
+        "wizard/bank_handover_reject_views.xml",
+        "views/bank_handover_views.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
@@ -42,6 +48,7 @@
         "demo/bank_rm_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/bank_account_demo.xml",
+        "demo/bank_handover_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class BankRm(models.Model):
@@ -38,6 +38,14 @@ class BankRm(models.Model):
     backup_customer_count = fields.Integer(compute="_compute_customer_counts", string="Backup customers")
     company_id = fields.Many2one(related="unit_id.company_id", store=True, index=True)
     active = fields.Boolean(default=True, tracking=True)
+    is_absent = fields.Boolean(
+        string="Absent",
+        tracking=True,
+        copy=False,
+        help="Marked absent by the unit head or the RM office: while absent (or leaving), new "
+        "activities for the RM's customers go to their backup RM (A/B roles).",
+    )
+    handover_ids = fields.One2many("bank.handover", "outgoing_rm_id", string="Handovers")
 
     _user_uniq = models.Constraint("UNIQUE(user_id)", "A user can be the relationship manager only once.")
 
@@ -87,9 +95,81 @@ class BankRm(models.Model):
                 self.env._("An RM who serves customers cannot be deleted: hand the customers over, then archive.")
             )
 
+    def write(self, vals):
+        if vals.get("state") == "left" or ("active" in vals and not vals["active"]):
+            self._check_can_leave()
+        if "is_absent" in vals and not self.env.su:
+            self._check_may_mark_absent()
+        return super().write(vals)
+
     def action_view_customers(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("bank_relationship_manager.res_partner_action_customers")
         action["domain"] = ["|", ("bank_rm_id", "=", self.id), ("bank_backup_rm_id", "=", self.id)]
         action["context"] = {"default_bank_rm_id": self.id}
         return action
+
+    def action_mark_absent(self):
+        """The unit head (or the office) marks the RM absent: the backup RM takes new activities."""
+        self._check_may_mark_absent()
+        # sudo: unit heads have no write access to RM records; the caller was checked above.
+        self.sudo().write({"is_absent": True})
+        return True
+
+    def action_mark_back(self):
+        self._check_may_mark_absent()
+        # sudo: as in action_mark_absent.
+        self.sudo().write({"is_absent": False})
+        return True
+
+    def action_view_handovers(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("bank_relationship_manager.bank_handover_action")
+        action["domain"] = ["|", ("outgoing_rm_id", "=", self.id), ("incoming_rm_id", "=", self.id)]
+        action["context"] = {"default_outgoing_rm_id": self.id}
+        return action
+
+    def _is_available(self):
+        """Whether the RM serves their customers today: active, not leaving, not absent."""
+        self.ensure_one()
+        return self.active and self.state == "active" and not self.is_absent
+
+    def _check_may_mark_absent(self):
+        """Absence is set by the RM office, or by the head or a supervisor of the RM's unit."""
+        user = self.env.user
+        if self.env.su or user.has_group("bank_relationship_manager.group_bank_office"):
+            return
+        self.check_access("read")
+        for rm in self.sudo():
+            if user not in rm.unit_id.head_user_id | rm.unit_id.oversight_user_ids:
+                raise AccessError(
+                    self.env._(
+                        "RM %(rm)s: only the head or a supervisor of %(unit)s, or the RM office, "
+                        "may mark the RM absent or back (field Absent).",
+                        rm=rm.name,
+                        unit=rm.unit_id.display_name,
+                    )
+                )
+
+    def _check_can_leave(self):
+        """An RM who still serves customers leaves only after a done handover moved them all."""
+        # sudo: the customers of an RM are counted whoever asks; only counts are shown.
+        partners = self.env["res.partner"].sudo()
+        primary = dict(partners._read_group([("bank_rm_id", "in", self.ids)], ["bank_rm_id"], ["__count"]))
+        backup = dict(
+            partners._read_group([("bank_backup_rm_id", "in", self.ids)], ["bank_backup_rm_id"], ["__count"])
+        )
+        for rm in self.sudo():
+            if primary.get(rm) or backup.get(rm):
+                done = rm.handover_ids.filtered(lambda h: h.state in ("done", "filed"))
+                raise UserError(
+                    self.env._(
+                        "RM %(rm)s still serves %(primary)s customers as primary RM and %(backup)s as backup "
+                        "RM: the RM cannot be set to Left (field State) nor archived, nor their user archived, "
+                        "before a done handover has moved these customers to a successor (%(handovers)s).",
+                        rm=rm.name,
+                        primary=primary.get(rm, 0),
+                        backup=backup.get(rm, 0),
+                        handovers=", ".join(done.mapped("name")) or self.env._("no done handover"),
+                    )
+                )

@@ -277,6 +277,7 @@ class ResPartner(models.Model):
         for vals in customer_vals:
             if own_rm and not vals.get("bank_rm_id"):
                 vals["bank_rm_id"] = own_rm.id
+            self._bank_check_handover_guard(vals, vals.get("name"))
             if vals.get("bank_customer_no"):
                 self._bank_check_customer_no_unique(vals["bank_customer_no"], vals.get("name"), vals_list)
             else:
@@ -419,6 +420,7 @@ class ResPartner(models.Model):
         if "is_bank_customer" in vals and not vals["is_bank_customer"] and self.filtered("is_bank_customer"):
             if not self._bank_is_admin():
                 raise AccessError(self.env._("Only bank administrators may turn a customer back into a contact."))
+        self._bank_check_handover_guard(vals)
 
     def _bank_check_customer_no_unique(self, number, name, vals_list, partner=None):
         """Refuse a customer number that is already taken (before the database refuses it rudely)."""
@@ -435,3 +437,38 @@ class ResPartner(models.Model):
                     number=number,
                 )
             )
+
+    def _bank_check_handover_guard(self, vals, name=None):
+        """Customers of a leaving RM move only through their handover (with its approvals,
+        witnesses and filed list), and nobody is given to an RM who is leaving or has left."""
+        if self.env.su:
+            return
+        Rm = self.env["bank.rm"].sudo()
+        for field_name in ("bank_rm_id", "bank_backup_rm_id"):
+            if field_name not in vals:
+                continue
+            label = self._fields[field_name].get_description(self.env)["string"]
+            target = Rm.browse(vals[field_name] or [])
+            if target and target.state != "active":
+                raise UserError(
+                    self.env._(
+                        "Customer %(name)s: %(rm)s is no longer an active RM and cannot be given "
+                        "customers (field %(field)s).",
+                        name=name or ", ".join(self.mapped("display_name")) or "-",
+                        rm=target.name,
+                        field=label,
+                    )
+                )
+            # sudo: the current RM of each customer is checked even where the user cannot read it.
+            for partner in self.sudo():
+                current = partner[field_name]
+                if current and current != target and current.state == "leaving":
+                    raise UserError(
+                        self.env._(
+                            "Customer %(name)s: %(rm)s is leaving, and their customers move only through "
+                            "the handover, witnessed and filed (field %(field)s).",
+                            name=partner.display_name,
+                            rm=current.name,
+                            field=label,
+                        )
+                    )

@@ -18,6 +18,8 @@ ensure_system_packages() {
         missing+=(chromium)
     fi
     command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
+    # A font with Chinese glyphs: the PDF reports (the handover list) print Chinese names.
+    if ! fc-list :lang=zh 2>/dev/null | grep -q .; then missing+=(fonts-wqy-microhei); fi
     # npm only serves to fetch selfie_segmentation.js, once.
     if [[ ! -f "$ODOO_PKG/$SELFIE_REL" && ! -f "$(selfie_tarball)" ]] && ! command -v npm >/dev/null; then
         missing+=(npm)

@@ -9,3 +9,8 @@ from . import test_tier_engine
 from . import test_tier_whatif
 from . import test_translations
 from . import test_ui_tours
+from . import test_handover_flow
+from . import test_handover_refusals
+from . import test_handover_security
+from . import test_ab_roles
+from . import test_handover_tours
