@@ -14,3 +14,8 @@ from . import bank_tier_history
 from . import bank_tier_engine
 from . import res_partner
 from . import bank_demo_data
+from . import bank_dossier
+from . import bank_dossier_item
+from . import bank_dossier_checkout
+from . import bank_dossier_ledger
+from . import bank_dossier_demo_data
