@@ -33,6 +33,15 @@
         "wizard/bank_balance_import_views.xml",
         "wizard/bank_tier_whatif_views.xml",
         "views/bank_relationship_manager_menus.xml",
+        "security/bank_dossier_security.xml",
+        "data/bank_dossier_data.xml",
+        "views/bank_dossier_views.xml",
+        "views/bank_dossier_item_views.xml",
+        "views/bank_dossier_checkout_views.xml",
+        "views/bank_dossier_ledger_views.xml",
+        "wizard/bank_dossier_register_report_views.xml",
+        "report/bank_dossier_register_report.xml",
+        "views/bank_dossier_menus.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
@@ -42,6 +51,7 @@
         "demo/bank_rm_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/bank_account_demo.xml",
+        "demo/bank_dossier_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

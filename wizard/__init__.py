@@ -1,3 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from . import bank_balance_import
 from . import bank_tier_whatif
+from . import bank_dossier_register_report
