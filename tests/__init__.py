@@ -9,3 +9,6 @@ from . import test_tier_engine
 from . import test_tier_whatif
 from . import test_translations
 from . import test_ui_tours
+from . import test_dossier_custody
+from . import test_dossier_ledger
+from . import test_dossier_concurrency
