@@ -96,15 +96,17 @@ class BankDossier(models.Model):
         groups="bank_relationship_manager.group_bank_unit_head,bank_relationship_manager.group_bank_office",
     )
     ledger_seq = fields.Integer(
-        string="Ledger entries", readonly=True, default=0, copy=False,
+        string="Ledger entries", readonly=True, copy=False,
         groups="bank_relationship_manager.group_bank_unit_head,bank_relationship_manager.group_bank_office",
         help="Number of custody ledger entries written for this dossier: the head of its hash chain.",
     )
     bank_is_custodian = fields.Boolean(
-        compute="_compute_bank_roles", help="The current user keeps this dossier: locks, approves, hands out."
+        compute="_compute_bank_roles", string="Kept by me",
+        help="The current user keeps this dossier: locks, approves, hands out.",
     )
     bank_is_borrower = fields.Boolean(
-        compute="_compute_bank_roles", help="The dossier is checked out to the current user."
+        compute="_compute_bank_roles", string="Checked out to me",
+        help="The dossier is checked out to the current user.",
     )
 
     _bag_no_company_uniq = models.Constraint(
@@ -144,6 +146,8 @@ class BankDossier(models.Model):
                 raise AccessError(self.env._(
                     "A dossier starts as a draft; its bag number, state and custody are set by the custody actions."
                 ))
+        # The checks below need the values the record will get (the customer may come as a default).
+        vals_list = [self._add_missing_default_values(vals) for vals in vals_list]
         partners = self.env["res.partner"].browse([vals["partner_id"] for vals in vals_list if vals.get("partner_id")])
         partners.check_access("read")
         may_place = self._bank_may_place()

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import datetime
+
 import psycopg2
 
 from odoo import api, fields, models
@@ -22,6 +24,15 @@ _CUSTODY_FIELDS = (
 )
 # What the borrower asks for: editable until the dossier goes out.
 _REQUEST_FIELDS = ("purpose", "due_at")
+# The states each custodian's step starts from.
+_STEP_FROM_STATES = {
+    "approve": ("requested",),
+    "reject": ("requested", "approved"),
+    "hand_out": ("approved",),
+    "return": ("out",),
+}
+# A dossier goes out for this many days unless the borrower asks otherwise.
+_DEFAULT_LOAN_DAYS = 3
 # Cron batch size of the overdue check.
 _OVERDUE_BATCH = 200
 
@@ -51,7 +62,10 @@ class BankDossierCheckout(models.Model):
         CHECKOUT_STATES, required=True, default="requested", readonly=True, index=True, tracking=True
     )
     requested_at = fields.Datetime(string="Requested on", readonly=True, default=fields.Datetime.now)
-    due_at = fields.Datetime(string="Due back", required=True, tracking=True)
+    due_at = fields.Datetime(
+        string="Due back", required=True, tracking=True,
+        default=lambda self: fields.Datetime.now() + datetime.timedelta(days=_DEFAULT_LOAN_DAYS),
+    )
     approved_by_id = fields.Many2one("res.users", string="Approved by", readonly=True, ondelete="restrict",
                                      tracking=True)
     approved_at = fields.Datetime(string="Approved on", readonly=True)
@@ -69,7 +83,8 @@ class BankDossierCheckout(models.Model):
     )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue", string="Overdue")
     bank_is_custodian = fields.Boolean(
-        compute="_compute_bank_is_custodian", help="The current user keeps the dossier: approves, hands out."
+        compute="_compute_bank_is_custodian", string="Kept by me",
+        help="The current user keeps the dossier: approves, hands out.",
     )
 
     # At most one open check-out per dossier, whatever the code path: two custodians approving
@@ -86,7 +101,10 @@ class BankDossierCheckout(models.Model):
     @api.depends("dossier_id.bag_no", "borrower_id")
     def _compute_display_name(self):
         for line in self:
-            line.display_name = f"{line.dossier_id.bag_no or ''} / {line.borrower_id.name or ''}"
+            # sudo: the bag number and the borrower's name only (SECURITY.md item 7: no customer name);
+            # a borrower reads their line even after the customer moved to another RM.
+            line_sudo = line.sudo()
+            line.display_name = f"{line_sudo.dossier_id.bag_no or ''} / {line_sudo.borrower_id.name or ''}"
 
     @api.depends("state", "due_at")
     def _compute_is_overdue(self):
@@ -119,7 +137,10 @@ class BankDossierCheckout(models.Model):
                 raise AccessError(self.env._(
                     "A check-out starts as a request; its approval and custody are set by the custody actions."
                 ))
-            vals.setdefault("borrower_id", self.env.uid)
+        # The checks below need the values the record will get (e.g. the dossier of a request
+        # opened from the dossier's form comes as a default of the context).
+        vals_list = [self._add_missing_default_values(vals) for vals in vals_list]
+        for vals in vals_list:
             dossier = self.env["bank.dossier"].browse(vals.get("dossier_id"))
             self._bank_check_request(dossier, vals, now)
         lines = super().create(vals_list)
@@ -149,7 +170,7 @@ class BankDossierCheckout(models.Model):
 
     def action_approve(self):
         """The custodian promises the dossier to the borrower; one open check-out per dossier."""
-        for line in self._bank_start_custody_step(self.env._("approve it"), ("requested",)):
+        for line in self._bank_start_custody_step("approve"):
             if line.borrower_id == self.env.user:
                 raise AccessError(self.env._(
                     "Check-out %(line)s: a custodian cannot approve their own request; "
@@ -177,7 +198,7 @@ class BankDossierCheckout(models.Model):
 
     def action_reject(self):
         """The custodian refuses a request (or withdraws an approval before the dossier went out)."""
-        for line in self._bank_start_custody_step(self.env._("reject it"), ("requested", "approved")):
+        for line in self._bank_start_custody_step("reject"):
             line.sudo().write({"state": "rejected", "rejected_by_id": self.env.uid})
             line.dossier_id._bank_log("rejected", self.env._(
                 "request of %(borrower)s rejected by %(user)s", borrower=line.borrower_id.name,
@@ -187,7 +208,7 @@ class BankDossierCheckout(models.Model):
 
     def action_hand_out(self):
         """The custodian hands the bag to the borrower: who handed it out, when, and until when."""
-        for line in self._bank_start_custody_step(self.env._("hand it out"), ("approved",)):
+        for line in self._bank_start_custody_step("hand_out"):
             dossier = line.dossier_id
             if dossier.state != "in_custody":
                 raise UserError(self.env._(
@@ -212,7 +233,7 @@ class BankDossierCheckout(models.Model):
     def action_return(self):
         """The custodian receives the bag back and locks it in the cabinet again."""
         overdue_type = self.env.ref("bank_relationship_manager.mail_activity_type_dossier_overdue")
-        for line in self._bank_start_custody_step(self.env._("receive it back"), ("out",)):
+        for line in self._bank_start_custody_step("return"):
             line.sudo().write({"state": "returned", "received_by_id": self.env.uid,
                                "returned_at": fields.Datetime.now()})
             line.dossier_id.sudo().write({"state": "in_custody", "borrower_id": False, "current_checkout_id": False})
@@ -314,8 +335,15 @@ class BankDossierCheckout(models.Model):
                 bag=dossier.bag_no,
             ))
 
-    def _bank_start_custody_step(self, what, from_states):
+    def _bank_start_custody_step(self, step):
         """Common checks of the custodian's actions: access, role, state. Returns the lines."""
+        from_states = _STEP_FROM_STATES[step]
+        what = {
+            "approve": self.env._("approve it"),
+            "reject": self.env._("reject it"),
+            "hand_out": self.env._("hand it out"),
+            "return": self.env._("receive it back"),
+        }[step]
         self.check_access("read")
         for line in self:
             dossier = line.dossier_id

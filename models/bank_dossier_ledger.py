@@ -161,7 +161,7 @@ class BankDossierLedger(models.Model):
         ids = sorted(counts)
         rows = self.env.execute_query(SQL(
             """UPDATE bank_dossier d
-                  SET ledger_seq = d.ledger_seq + v.n
+                  SET ledger_seq = COALESCE(d.ledger_seq, 0) + v.n
                  FROM unnest(%s::int[], %s::int[]) AS v(id, n)
                 WHERE d.id = v.id
             RETURNING d.id, d.ledger_seq - v.n""",
@@ -213,7 +213,7 @@ class BankDossierLedger(models.Model):
         domain = [] if dossier_ids is None else [("id", "in", list(dossier_ids))]
         for dossier in Dossier.with_context(active_test=False).search(domain, order="id"):
             seq, _hash, row_id = last.get(dossier.id, (0, False, None))
-            if dossier.ledger_seq != seq:
+            if (dossier.ledger_seq or 0) != seq:
                 return self.env._(
                     "Dossier %(bag)s: its custody ledger ends at entry %(seq)s but %(count)s entries were written; "
                     "the last ones were deleted.",
