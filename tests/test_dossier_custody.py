@@ -558,6 +558,27 @@ class TestDossierCustody(DossierCase):
         ))
         line.invalidate_recordset()
 
+    def test_public_methods_on_unreadable_records(self):
+        line = self.request()
+        # RM c serves neither the customer nor the unit: every public method refuses, over RPC as here.
+        for name in ("action_lock", "action_close", "action_request_checkout", "action_view_items",
+                     "action_verify_ledger"):
+            with self.subTest(method=name), self.assertRaises(AccessError):
+                getattr(self.dossier_a.with_user(self.user_rm_c), name)()
+        for name in ("action_approve", "action_reject", "action_hand_out", "action_return"):
+            with self.subTest(method=name), self.assertRaises(AccessError):
+                getattr(line.with_user(self.user_rm_c), name)()
+        with self.assertRaises(AccessError):
+            self.env["bank.dossier.ledger"].with_user(self.user_rm_a).action_verify()
+        with self.assertRaises(AccessError):
+            self.dossier_a.with_user(self.user_rm_a).action_verify_ledger()
+        # The borrower opens the contents only while the dossier is out to them.
+        action = self.dossier_a.with_user(self.user_rm_a).action_view_items()
+        self.assertFalse(self.env["bank.dossier.item"].with_user(self.user_rm_a).search(action["domain"]))
+        self.hand_out(line)
+        self.assertEqual(len(self.env["bank.dossier.item"].with_user(self.user_rm_a).search(action["domain"])), 2)
+        self.assertEqual(line.state, "out")
+
     def test_register_report(self):
         self.hand_out(self.request())
         self.request(user=self.user_rm_b, purpose="Backup visit")
