@@ -213,6 +213,12 @@ class BankDossier(models.Model):
                     "Dossier %(bag)s is empty: record its documents (field Contents) before locking it.",
                     bag=dossier.bag_no,
                 ))
+            # sudo: a scan made public, or shared by a token link, while the RM compiled the draft
+            # would stay readable around the record rules once locked: both are revoked.
+            self.env["ir.attachment"].sudo().search([
+                ("res_model", "=", "bank.dossier.item"), ("res_field", "=", "file"), ("res_id", "in", items.ids),
+                "|", ("public", "=", True), ("access_token", "!=", False),
+            ]).write({"public": False, "access_token": False})
             text, digest = dossier._bank_inventory()
             # sudo: state and custody fields are written by this action only, after the role check.
             dossier.sudo().write({

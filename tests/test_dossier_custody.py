@@ -115,10 +115,24 @@ class TestDossierCustody(DossierCase):
             dossier.action_lock()
         with self.assertRefused(AccessError, "Kept at"):
             dossier.write({"unit_id": self.outlet_1.id})
+        # A scan the RM made public, or shared by a link, while compiling ...
+        dossier.item_ids[:1].write({"file": base64.b64encode(SCAN), "file_name": "opening.pdf"})
+        scan = self.env["ir.attachment"].search([
+            ("res_model", "=", "bank.dossier.item"), ("res_field", "=", "file"), ("res_id", "in", dossier.item_ids.ids),
+        ])
+        scan.with_user(self.user_rm_c).write({"public": True})
+        scan.with_user(self.user_rm_c).generate_access_token()
+        self.assertTrue(scan.with_user(self.user_plain).has_access("read"))
         self.dossier_c.with_user(self.user_center_head).action_lock()
         self.env.invalidate_all()
         self.assertFalse(dossier.item_ids, "locked: the RM no longer sees the contents")
         self.assertEqual(dossier.item_count, 0)
+        # ... is neither public nor shared any more once locked.
+        self.assertEqual((scan.public, scan.access_token), (False, False))
+        for user in (self.user_plain, self.user_rm_c):
+            self.assertFalse(scan.with_user(user).has_access("read"))
+        with self.assertRaises(AccessError):
+            scan.with_user(self.user_rm_c).write({"public": True})
 
     def test_tier_reached_opens_a_draft_dossier_once(self):
         vip = self.env.ref("bank_relationship_manager.tier_vip")
@@ -474,6 +488,22 @@ class TestDossierCustody(DossierCase):
         self.assertEqual((line.state, line.out_at, self.dossier_a.state), ("approved", False, "in_custody"))
         self.assertEqual(len(self.ledger()), entries + 2, "only the valid request and approval were recorded")
         self.assertEqual(empty.state, "draft")
+
+    def test_close_needs_the_dossier_back_and_no_pending_request(self):
+        line = self.hand_out(self.request())
+        with self.assertRefused(UserError, "is Checked out: only a draft dossier or one in custody can be closed"):
+            self.dossier_a.with_user(self.user_head_1).action_close()
+        line.with_user(self.user_head_1).action_return()
+        pending = self.request(user=self.user_rm_b)
+        with self.assertRefused(UserError, "still pending"):
+            self.dossier_a.with_user(self.user_head_1).action_close()
+        pending.with_user(self.user_head_1).action_reject()
+        self.dossier_a.with_user(self.user_head_1).action_close()
+        self.assertEqual(self.dossier_a.state, "closed")
+        self.assertTrue(self.dossier_a.closed_at)
+        # Closed, the customer may get a new dossier (a customer who came back).
+        again = self.env["bank.dossier"].with_user(self.user_rm_a).create({"partner_id": self.customer_a.id})
+        self.assertNotEqual(again.bag_no, self.dossier_a.bag_no)
 
     def test_overdue_activity_once(self):
         late = self.hand_out(self.request())
