@@ -166,12 +166,15 @@ class BankDossier(models.Model):
         self._bank_check_one_open(vals_list)
         self._bank_number_bags(vals_list)
         dossiers = super().create(vals_list)
+        # (the context only words the entry: why the tier engine opened the dossier)
+        reason = self.env.context.get("bank_dossier_open_reason")
         self.env["bank.dossier.ledger"].sudo().create([
             {
                 "dossier_id": dossier.id,
                 "event": "created",
                 "details": dossier._bank_ledger_details(
                     self.env._("Opened for %(customer)s", customer=dossier.partner_id.name)
+                    + (f" ({reason})" if reason else "")
                 ),
             }
             for dossier in dossiers
@@ -296,18 +299,18 @@ class BankDossier(models.Model):
         partners = partners.filtered("is_bank_customer")
         if not partners:
             return self.browse()
-        Dossier = self.sudo().with_context(active_test=False, mail_create_nosubscribe=True, mail_create_nolog=True)
+        # No creation note in each chatter (it doubled the cost): the ledger's first entry says why.
+        Dossier = self.sudo().with_context(
+            active_test=False, mail_create_nosubscribe=True, mail_create_nolog=True, bank_dossier_open_reason=reason,
+        )
         having = Dossier.search([("partner_id", "in", partners.ids)]).partner_id
         new = partners - having
         if not new:
             return self.browse()
-        dossiers = Dossier.create([
+        return Dossier.create([
             {"partner_id": partner.id, "open_date": open_date or fields.Date.context_today(self)}
             for partner in new
         ])
-        if reason:
-            dossiers._message_log_batch(bodies=dict.fromkeys(dossiers.ids, reason))
-        return dossiers
 
     def _bank_inventory(self):
         """The items of the dossier as text for the ledger, and the SHA-256 digest of their
@@ -489,5 +492,7 @@ class BankDossier(models.Model):
             numbers = self.env.execute_query(SQL(
                 "SELECT nextval(%s) FROM generate_series(1, %s)", f"ir_sequence_{sequence.id:03d}", len(company_vals)
             ))
+            # As ir.sequence.get_next_char, with the prefix interpolated once for the batch.
+            prefix, suffix = sequence._get_prefix_suffix()
             for vals, (number,) in zip(company_vals, numbers, strict=True):
-                vals["bag_no"] = sequence.get_next_char(number)
+                vals["bag_no"] = f"{prefix}{number:0{sequence.padding}d}{suffix}"

@@ -42,5 +42,5 @@ class BankTierHistory(models.Model):
             Dossier._bank_open_for_partners(
                 rows.partner_id,
                 open_date=day,
-                reason=self.env._("Opened when the customer first reached a tier, on %(date)s.", date=day),
+                reason=self.env._("first reached a tier on %(date)s", date=day),
             )
