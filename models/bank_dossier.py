@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import hashlib
 import json
+from collections import Counter
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -449,9 +450,8 @@ class BankDossier(models.Model):
         partner_ids = [vals["partner_id"] for vals in vals_list]
         # sudo: the other dossier may be kept where the user cannot read it.
         existing = self.sudo().search([("partner_id", "in", partner_ids), ("state", "!=", "closed")])
-        duplicate = existing[:1].partner_id or next(
-            (self.env["res.partner"].browse(pid) for pid in partner_ids if partner_ids.count(pid) > 1), None
-        )
+        twice = [pid for pid, count in Counter(partner_ids).items() if count > 1]
+        duplicate = existing[:1].partner_id or self.env["res.partner"].browse(twice[:1])
         if duplicate:
             raise ValidationError(self.env._(
                 "Customer %(customer)s has one open dossier at most (field Customer): close %(bag)s first.",

@@ -470,6 +470,9 @@ class TestDossierCustody(DossierCase):
         # Returning a dossier that is not out.
         with self.assertRefused(UserError, "is Approved: you cannot receive it back"):
             line.with_user(self.user_head_1).action_return()
+        # Two dossiers for one customer in one call.
+        with self.assertRefused(ValidationError, "one open dossier at most"):
+            self.env["bank.dossier"].sudo().create([{"partner_id": self.customer_b.id}] * 2)
         # Locking an empty dossier, or one already locked; pages below one.
         empty = self.env["bank.dossier"].with_user(self.user_rm_b).create({"partner_id": self.customer_b.id})
         with self.assertRefused(UserError, "is empty"):
