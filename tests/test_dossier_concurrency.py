@@ -81,8 +81,11 @@ class TestDossierConcurrency(TransactionCase):
         """Run ``first`` in transaction 1 (not committed yet), start ``second`` in transaction 2 in a
         thread, check that it waits, commit transaction 1, and return what ``second`` did."""
         outcome = {}
-        with self._cursor() as cr1, self._cursor() as cr2:
-            cr2.execute("SET lock_timeout = '20s'")
+        with self._cursor() as cr1, self._cursor() as cr2, self._cursor() as watcher:
+            cr2.execute("SELECT pg_backend_pid()")
+            pid = cr2.fetchone()[0]
+            cr2.rollback()  # (transaction 2 takes its snapshot in the thread, after transaction 1 wrote)
+            cr2.execute("SET lock_timeout = '20s'")  # (takes no snapshot)
             first(cr1)
 
             def run():
@@ -94,12 +97,23 @@ class TestDossierConcurrency(TransactionCase):
 
             thread = threading.Thread(target=run)
             thread.start()
-            time.sleep(1.0)
-            outcome["waited"] = thread.is_alive()
+            outcome["waited"] = self._blocked(watcher, pid)
             cr1.commit()
             thread.join(60)
             self.assertFalse(thread.is_alive(), "the second transaction finished")
         return outcome
+
+    def _blocked(self, watcher, pid, timeout=30.0):
+        """Whether the backend ``pid`` comes to wait for a lock (the first transaction's) in time."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            watcher.execute(SQL("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", pid))
+            row = watcher.fetchone()
+            watcher.rollback()
+            if row and row[0] == "Lock":
+                return True
+            time.sleep(0.05)
+        return False
 
     def _states(self):
         with self._cursor() as cr:

@@ -164,6 +164,25 @@ class TestDossierCustody(DossierCase):
         # The RM of the customer sees it, to compile it.
         self.assertEqual(opened.with_user(self.user_rm_b).read(["state"])[0]["state"], "draft")
 
+    def test_bag_numbers_per_company(self):
+        Dossier = self.env["bank.dossier"]
+        company_b = self.env["res.company"].create({"name": "T Bank B"})
+        sequence_a = Dossier._bank_bag_sequence(self.dossier_a.company_id)
+        sequence_b = Dossier._bank_bag_sequence(company_b)
+        self.assertNotEqual(sequence_a, sequence_b)
+        self.assertEqual(sequence_b.company_id, company_b)
+        self.assertEqual(Dossier._bank_bag_sequence(company_b), sequence_b, "created once")
+        unit_b = self.env["bank.org.unit"].create(
+            {"name": "B Branch", "code": "B", "level": "branch", "company_id": company_b.id}
+        )
+        partner_b = self.env["res.partner"].create({
+            "name": "Customer of B", "is_bank_customer": True, "company_id": company_b.id,
+            "bank_unit_id": unit_b.id,
+        })
+        dossier_b = Dossier.create({"partner_id": partner_b.id})
+        self.assertEqual((dossier_b.company_id, dossier_b.unit_id), (company_b, unit_b))
+        self.assertRegex(dossier_b.bag_no, r"^DA\d{4}-000001$", "company B counts from one")
+
     def test_access_follows_reassignment_at_once(self):
         Dossier_c = self.env["bank.dossier"].with_user(self.user_rm_c)
         self.assertFalse(Dossier_c.search([("id", "=", self.dossier_a.id)]))
