@@ -431,7 +431,12 @@ class BankDossier(models.Model):
                 ))
 
     def _bank_check_draft_for_items(self):
-        """The contents of a dossier change while it is a draft only: for every user, superuser too."""
+        """The contents of a dossier change while it is a draft only: for every user, superuser too.
+
+        The dossier row is locked first, so that a document added while the custodian locks the
+        dossier in another transaction cannot slip in after the inventory was recorded."""
+        self._bank_lock_head()
+        self.invalidate_recordset(["state"])
         # sudo: the state decides; the caller's right on the items is checked by the ORM.
         locked = self.sudo().filtered(lambda d: d.state != "draft")
         if locked:

@@ -46,6 +46,7 @@ class BankDossierCheckout(models.Model):
     _description = "Dossier check-out"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "requested_at desc, id desc"
+    _allow_sudo_commands = False
 
     dossier_id = fields.Many2one(
         "bank.dossier", string="Dossier", required=True, index=True, ondelete="restrict", tracking=True

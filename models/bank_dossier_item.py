@@ -22,6 +22,7 @@ class BankDossierItem(models.Model):
     _name = "bank.dossier.item"
     _description = "Dossier document"
     _order = "dossier_id, sequence, id"
+    _allow_sudo_commands = False
 
     dossier_id = fields.Many2one("bank.dossier", string="Dossier", required=True, index=True, ondelete="restrict")
     sequence = fields.Integer(default=10)

@@ -146,6 +146,58 @@ class TestDossierConcurrency(TransactionCase):
         self.assertIn("already has an open check-out", str(outcome["error"]))
         self.assertEqual(self._states(), {line_1: "approved", line_2: "requested"})
 
+    def test_no_document_slips_in_while_the_head_locks(self):
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            draft = env["bank.dossier"].search([
+                ("state", "=", "draft"), ("unit_id.head_user_id", "!=", False), ("partner_rm_user_id", "!=", False),
+            ], limit=1)
+            self.assertTrue(draft, "the demo data keeps drafts with their RMs")
+            dossier_id, seq, rm, head = draft.id, draft.ledger_seq, draft.partner_rm_user_id, draft.unit_id.head_user_id
+            items = draft.item_ids.ids
+        self.addCleanup(self._unlock, dossier_id, seq, items)
+
+        def lock(cr):
+            api.Environment(cr, head.id, {})["bank.dossier"].browse(dossier_id).action_lock()
+
+        attempts = []
+
+        def add_document(cr):
+            env = api.Environment(cr, rm.id, {})
+
+            def attempt():
+                attempts.append(len(attempts) + 1)
+                return env["bank.dossier.item"].create(
+                    {"dossier_id": dossier_id, "document_type": "other", "description": "Slipped in"}
+                )
+
+            return retrying(attempt, env)
+
+        outcome = self._race(lock, add_document)
+        self.assertTrue(outcome["waited"])
+        self.assertIsInstance(outcome.get("error"), UserError, outcome)
+        self.assertIn("locked archive", str(outcome["error"]))
+        self.assertEqual(attempts, [1, 2])
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.assertEqual(env["bank.dossier"].browse(dossier_id).item_ids.ids, items)
+            self.assertIsNone(env["bank.dossier.ledger"]._bank_verify([dossier_id]), "the inventory holds")
+
+    def _unlock(self, dossier_id, seq, items):
+        """Put the demo draft back as it was (clean-up of the committed lock)."""
+        with self._cursor() as cr:
+            cr.execute(SQL("DELETE FROM mail_message WHERE model = 'bank.dossier' AND res_id = %s AND id > %s",
+                           dossier_id, self.message_marker))
+            cr.execute(SQL("DELETE FROM bank_dossier_ledger WHERE dossier_id = %s AND seq > %s", dossier_id, seq))
+            cr.execute(SQL("DELETE FROM bank_dossier_item WHERE dossier_id = %s AND id NOT IN %s",
+                           dossier_id, tuple(items) or (0,)))
+            cr.execute(SQL(
+                """UPDATE bank_dossier SET state = 'draft', locked_by_id = NULL, locked_at = NULL, ledger_seq = %s
+                    WHERE id = %s""",
+                seq, dossier_id,
+            ))
+            cr.commit()
+
     def test_database_refuses_when_the_orm_is_bypassed(self):
         line_1, line_2 = self.line_ids
 
