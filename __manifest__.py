@@ -39,6 +39,15 @@
         "report/bank_handover_templates.xml",
         "wizard/bank_handover_reject_views.xml",
         "views/bank_handover_views.xml",
+        "security/bank_dossier_security.xml",
+        "data/bank_dossier_data.xml",
+        "views/bank_dossier_views.xml",
+        "views/bank_dossier_item_views.xml",
+        "views/bank_dossier_checkout_views.xml",
+        "views/bank_dossier_ledger_views.xml",
+        "wizard/bank_dossier_register_report_views.xml",
+        "report/bank_dossier_register_report.xml",
+        "views/bank_dossier_menus.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
@@ -49,6 +58,7 @@
         "demo/res_partner_demo.xml",
         "demo/bank_account_demo.xml",
         "demo/bank_handover_demo.xml",
+        "demo/bank_dossier_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

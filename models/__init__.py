@@ -19,3 +19,8 @@ from . import bank_handover
 from . import bank_handover_line
 from . import res_users
 from . import mail_activity
+from . import bank_dossier
+from . import bank_dossier_item
+from . import bank_dossier_checkout
+from . import bank_dossier_ledger
+from . import bank_dossier_demo_data

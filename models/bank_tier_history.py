@@ -17,9 +17,30 @@ class BankTierHistory(models.Model):
     new_tier_id = fields.Many2one("bank.vip.tier", string="To tier", ondelete="restrict")
     reason = fields.Text(required=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records._bank_open_dossiers()
+        return records
+
     def write(self, vals):
         raise UserError(self.env._("Tier history cannot be changed."))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         raise UserError(self.env._("Tier history cannot be deleted."))
+
+    def _bank_open_dossiers(self):
+        """Customers who reach a tier for the first time get a draft dossier for their RM to
+        compile (客户档案的建立): one search for those who have one, one create for the rest."""
+        reached = self.filtered("new_tier_id")
+        if not reached:
+            return
+        # sudo: the tier engine writes history as superuser; the dossier is the bank's, not the caller's.
+        Dossier = self.env["bank.dossier"].sudo()
+        for day, rows in reached.grouped("date").items():
+            Dossier._bank_open_for_partners(
+                rows.partner_id,
+                open_date=day,
+                reason=self.env._("first reached a tier on %(date)s", date=day),
+            )

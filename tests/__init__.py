@@ -14,3 +14,7 @@ from . import test_handover_refusals
 from . import test_handover_security
 from . import test_ab_roles
 from . import test_handover_tours
+from . import test_dossier_custody
+from . import test_dossier_ledger
+from . import test_dossier_concurrency
+from . import test_dossier_tours

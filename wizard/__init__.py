@@ -4,3 +4,4 @@ from . import bank_tier_whatif
 from . import bank_tier_whatif_line
 from . import bank_tier_whatif_result
 from . import bank_handover_reject
+from . import bank_dossier_register_report
