@@ -18,6 +18,12 @@ class TestTranslations(TransactionCase):
         translated = {e.msgid for e in catalogue if e.msgstr and not e.obsolete and "fuzzy" not in e.flags}
         missing = sorted(sources - translated)
         self.assertFalse(missing, f"{len(missing)} terms lack a zh_CN translation, e.g. {missing[:10]}")
+        # Odoo merges the .po with the .pot when loading it: a term missing from the .pot is
+        # then obsolete and silently not loaded (the catalogue must be merged with a fresh .pot).
+        pot = file_path("bank_relationship_manager/i18n/bank_relationship_manager.pot")
+        template = {e.msgid for e in polib.pofile(pot)}
+        stale = sorted(sources - template)
+        self.assertFalse(stale, f"{len(stale)} terms are missing from the .pot, e.g. {stale[:10]}")
 
     def test_translation_is_applied(self):
         self.env["res.lang"]._activate_lang("zh_CN")
