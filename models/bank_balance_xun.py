@@ -102,23 +102,31 @@ class BankBalanceXun(models.Model):
 
     @api.model
     def _rebuild(self):
-        """Recompute every row from the balances (after a bulk load written directly in SQL)."""
+        """Recompute every row from the balances (after a bulk load written directly in SQL),
+        in one pass over the balances in (account, date) order: the order of their unique
+        index, which is also the order of (account, 旬, date)."""
         self.env["bank.balance"].flush_model()
         self.env.cr.execute("TRUNCATE bank_balance_xun")
         self.env.cr.execute(SQL(
-            """WITH touched AS (
-                   SELECT DISTINCT b.account_id, %(first)s AS xun_first, %(last)s AS xun_last
+            """WITH daily AS (
+                   SELECT b.account_id, b.date, b.balance::float8 AS balance,
+                          %(first)s AS xun_first, %(last)s AS xun_last,
+                          lead(b.date) OVER (PARTITION BY b.account_id ORDER BY b.date) AS next_date
                      FROM bank_balance b
+               ),
+               sums AS (
+                   SELECT account_id, xun_first, xun_last, min(date) AS first_date,
+                          sum(balance * (least(coalesce(next_date, xun_last + 1), xun_last + 1) - date)) AS day_sum,
+                          (array_agg(balance ORDER BY date DESC))[1] AS last_balance
+                     FROM daily GROUP BY account_id, xun_first, xun_last
                )
-               %(upsert)s""",
-            first=xun_first_sql(SQL("b.date")), last=xun_last_sql(SQL("b.date")), upsert=self._upsert_sql(),
+               INSERT INTO bank_balance_xun (account_id, xun_first, xun_last, first_date, day_sum, last_balance,
+                                             next_first_date)
+               SELECT account_id, xun_first, xun_last, first_date, day_sum, last_balance,
+                      lead(first_date) OVER (PARTITION BY account_id ORDER BY xun_first)
+                 FROM sums""",
+            first=xun_first_sql(SQL("b.date")), last=xun_last_sql(SQL("b.date")),
         ))
-        self.env.cr.execute(
-            """UPDATE bank_balance_xun x SET next_first_date = n.next_first_date
-                 FROM (SELECT id, lead(first_date) OVER (PARTITION BY account_id ORDER BY xun_first) AS next_first_date
-                         FROM bank_balance_xun) n
-                WHERE x.id = n.id AND n.next_first_date IS NOT NULL"""
-        )
         self.env.cr.execute("ANALYZE bank_balance_xun")
         self.invalidate_model()
 
