@@ -18,3 +18,4 @@ from . import test_dossier_custody
 from . import test_dossier_ledger
 from . import test_dossier_concurrency
 from . import test_dossier_tours
+from . import test_handover_dossiers
