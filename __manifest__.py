@@ -59,6 +59,7 @@
         "demo/bank_account_demo.xml",
         "demo/bank_handover_demo.xml",
         "demo/bank_dossier_demo.xml",
+        "demo/bank_handover_dossier_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

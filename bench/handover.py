@@ -2,6 +2,8 @@
 # make bench: the handover of an RM with many customers (BENCH_HANDOVER_CUSTOMERS, 2000), done
 # by a witness as in real life: chatter tracking on, the list rendered as a PDF by wkhtmltopdf
 # (BENCH_REPORT_URL: a running server of the database, from which it fetches the styles).
+# Each customer has a dossier (BENCH_HANDOVER_DOSSIERS, default: as many as customers; most locked
+# in the outlet's cabinet), listed on the handover and moved on done.
 # Runs inside `odoo shell` (``env`` is given); everything is rolled back at the end.
 import os
 import time
@@ -9,6 +11,7 @@ import time
 from odoo.tests import new_test_user
 
 N = int(os.environ.get("BENCH_HANDOVER_CUSTOMERS", 2000))
+DOSSIERS = int(os.environ.get("BENCH_HANDOVER_DOSSIERS", N))
 cr = env.cr  # noqa: F821 (given by odoo shell)
 env = env(context={"lang": "zh_CN" if env["res.lang"]._lang_get("zh_CN") else "en_US"})  # noqa: F821
 P = "bank_relationship_manager."
@@ -57,6 +60,10 @@ backups = env["res.partner"].with_context(tracking_disable=True).create([
     {"name": f"Bench backup customer {i:04d}", "is_bank_customer": True, "bank_rm_id": colleague.id,
      "bank_backup_rm_id": outgoing.id} for i in range(N // 10)
 ])
+# Their dossiers, nine in ten locked in custody (the state set directly: the custodian's lock, one
+# chatter note each, is not what is measured here).
+dossiers = env["bank.dossier"]._bank_open_for_partners(customers[:DOSSIERS], reason="bench")
+dossiers[: len(dossiers) * 9 // 10].sudo().write({"state": "in_custody"})
 todo = env.ref("mail.mail_activity_data_todo")
 env["mail.activity"].with_context(mail_activity_quick_update=True).create([
     {"res_model_id": env["ir.model"]._get_id("res.partner"), "res_id": customer.id,
@@ -67,7 +74,7 @@ env.flush_all()
 # As if the set-up had been committed long ago: its own tracking is not part of the measure,
 # and the customers' RM change below is tracked like that of any existing customer.
 cr.precommit.clear()
-say(f"set up {N} customers (+{len(backups)} as backup, {N // 4} open activities) in "
+say(f"set up {N} customers (+{len(backups)} as backup, {N // 4} open activities, {len(dossiers)} dossiers) in "
     f"{time.perf_counter() - started:.1f} s")
 
 handover = env["bank.handover"].with_user(outgoing.user_id).create(
@@ -99,7 +106,11 @@ cr.precommit.run()
 done_s = time.perf_counter() - started
 pdf = handover.sudo().list_attachment_id
 moved = env["res.partner"].search_count([("id", "in", customers.ids), ("bank_rm_id", "=", incoming.id)])
-say(f"action_done: {moved} customers moved, list {pdf.mimetype} of {len(pdf.raw or b'') // 1024} KiB, "
+followed = env["bank.dossier"].search_count(
+    [("id", "in", dossiers.ids), ("partner_rm_user_id", "=", incoming.user_id.id)]
+)
+say(f"action_done: {moved} customers and {followed} dossiers moved, list {pdf.mimetype} of "
+    f"{len(pdf.raw or b'') // 1024} KiB, "
     f"in {transfer_s:.2f} s, {done_s:.2f} s with the tracking written at commit")
-say(f"handover customers={N} start_s={start_s:.2f} done_s={done_s:.2f}")
+say(f"handover customers={N} dossiers={len(dossiers)} start_s={start_s:.2f} done_s={done_s:.2f}")
 cr.rollback()

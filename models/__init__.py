@@ -24,3 +24,4 @@ from . import bank_dossier_item
 from . import bank_dossier_checkout
 from . import bank_dossier_ledger
 from . import bank_dossier_demo_data
+from . import bank_handover_demo_data

@@ -15,6 +15,7 @@ LEDGER_EVENTS = [
     ("handed_out", "Handed out"),
     ("returned", "Returned"),
     ("closed", "Closed"),
+    ("handover", "RM handover"),
 ]
 # Rows read per query by the verifier.
 _VERIFY_BATCH = 5000

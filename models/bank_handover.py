@@ -481,6 +481,7 @@ class BankHandover(models.Model):
             # sudo: the transfer is authorised by the approvals and witnesses checked below,
             # not by the rights of the user who happens to press the button.
             handover_sudo = handover.sudo()
+            handover_sudo._lock_dossiers()
             problems = handover_sudo._done_problems()
             if problems:
                 raise UserError(
@@ -610,13 +611,17 @@ class BankHandover(models.Model):
         new = [vals for key, vals in wanted.items() if key not in existing]
         if new:
             self.env["bank.handover.line"].create(new)
+        # A dossier listed earlier may have gone out or come back since: its line says so now.
+        self._update_dossier_snapshots(self.line_ids.browse(
+            [line.id for key, line in existing.items() if key in wanted and line.line_type == "dossier"]
+        ))
 
     def _prepare_item_lines(self):
         """Values of every item the outgoing RM hands over, in list order.
 
         The customers where the RM is primary (A role) or backup (B role), then the electronic
-        files (the documents attached to the customer records of their primary customers).
-        Extended by the dossier feature with one line per physical dossier (bag number).
+        files (the documents attached to the customer records of their primary customers), then
+        the physical dossiers of the primary customers (bag number, status, where it is kept).
         """
         self.ensure_one()
         rm = self.outgoing_rm_id
@@ -648,7 +653,41 @@ class BankHandover(models.Model):
                 "reference": attachment.name,
                 "name": partner.name,
             })
+        for dossier in self._dossiers_of(primary):
+            values.append({
+                "handover_id": self.id,
+                "sequence": 40,
+                "line_type": "dossier",
+                "partner_id": dossier.partner_id.id,
+                "dossier_id": dossier.id,
+                "name": dossier.partner_id.name,
+                **self._dossier_snapshot(dossier),
+            })
         return values
+
+    def _dossiers_of(self, partners):
+        """The dossiers handed over with the customers: every one not closed (draft, in custody or
+        checked out); a closed dossier belongs to a customer who left and stays where it is."""
+        return self.env["bank.dossier"].search(
+            [("partner_id", "in", partners.ids), ("state", "!=", "closed")], order="bag_no, id"
+        )
+
+    def _update_dossier_snapshots(self, lines):
+        """Bring the dossier lines' snapshots up to date, writing only those that changed."""
+        for line in lines:
+            snapshot = self._dossier_snapshot(line.dossier_id)
+            if (line.reference, line.dossier_state, line.dossier_unit_id.id) != (
+                snapshot["reference"], snapshot["dossier_state"], snapshot["dossier_unit_id"]
+            ):
+                line.write(snapshot)
+
+    def _dossier_snapshot(self, dossier):
+        """What the list records of a dossier: its bag number, status and the unit that keeps it."""
+        return {
+            "reference": dossier.bag_no,
+            "dossier_state": dossier.state,
+            "dossier_unit_id": dossier.unit_id.id,
+        }
 
     def _customer_snapshot(self, partner):
         """What the list records of a customer: number, name, tier, AUM, backup RM."""
@@ -752,7 +791,56 @@ class BankHandover(models.Model):
             problems.append(_("%(count)s customers of %(rm)s are not on the list (refresh it): %(names)s",
                               count=len(unlisted), rm=self.outgoing_rm_id.name,
                               names=", ".join(unlisted[:10].mapped("name"))))
+        return problems + self._dossier_problems()
+
+    def _dossier_problems(self):
+        """The dossiers stop the handover while the outgoing RM has one out, or a request of
+        theirs is still open in the register (the custodian could otherwise hand a bag to an RM
+        who no longer serves the customer), and while a dossier of a listed customer is missing
+        from the list."""
+        self.ensure_one()
+        _ = self.env._
+        problems = []
+        rm = self.outgoing_rm_id
+        for line in self._open_checkouts_of_outgoing():
+            dossier = line.dossier_id
+            unit = dossier.unit_id.display_name or "-"
+            if line.state == "out":
+                problems.append(_("dossier %(bag)s is checked out to %(rm)s (due back %(due)s): the custodian "
+                                  "of %(unit)s must receive it back first",
+                                  bag=dossier.bag_no, rm=rm.name, due=line._bank_format_due(), unit=unit))
+            else:
+                problems.append(_("dossier %(bag)s has an open check-out request of %(rm)s (%(state)s): the "
+                                  "custodian of %(unit)s must reject it first",
+                                  bag=dossier.bag_no, rm=rm.name, state=line._bank_state_label(), unit=unit))
+        primary = self.line_ids.filtered(
+            lambda line: line.line_type == "customer" and line.rm_role == "primary"
+        ).partner_id
+        unlisted = self._dossiers_of(primary) - self.line_ids.dossier_id
+        if unlisted:
+            problems.append(_("%(count)s dossiers of the listed customers are not on the list (refresh it): %(bags)s",
+                              count=len(unlisted), bags=", ".join(unlisted[:10].mapped("bag_no"))))
         return problems
+
+    def _open_checkouts_of_outgoing(self):
+        """The outgoing RM's lines of the check-out register still open, whatever the dossier."""
+        self.ensure_one()
+        return self.env["bank.dossier.checkout"].search(
+            [("borrower_id", "=", self.outgoing_user_id.id), ("state", "in", ("requested", "approved", "out"))],
+            order="id",
+        )
+
+    def _lock_dossiers(self):
+        """Lock the rows of the dossiers that done decides on (those listed, and those of the
+        outgoing RM's open check-outs) before reading their state: a custody step on one of them
+        in another transaction then fails to serialise with this one, and the request retried
+        sees the other's outcome (as the custody actions do, SECURITY.md item 11)."""
+        self.ensure_one()
+        dossiers = self.line_ids.dossier_id | self._open_checkouts_of_outgoing().dossier_id
+        if dossiers:
+            dossiers._bank_lock_head()
+            dossiers.invalidate_recordset()
+            dossiers.checkout_ids.invalidate_recordset()
 
     def _incoming_problem(self, done=False):
         """Why the proposed successor cannot take over, or False."""
@@ -867,7 +955,44 @@ class BankHandover(models.Model):
         )
 
     def _transfer_other_items(self):
-        """Hook: move the items of other kinds on done (the dossier feature moves its dossiers)."""
+        """On done, the dossiers follow their customers, in the same transaction.
+
+        The paper stays in its custodian's cabinet: the dossier's unit and custody do not change
+        (a bag out to someone else stays out; none can be out to the outgoing RM, see
+        _dossier_problems). The electronic record's RM side follows the customer: the dossier's
+        stored RM users are related to the customer's, so the incoming RM reads its summary and
+        the outgoing RM no longer does as soon as the customers moved. Each dossier's custody
+        ledger and chatter record the handover.
+        """
+        self.ensure_one()
+        lines = self.line_ids.filtered(lambda line: line.line_type == "dossier")
+        if not lines:
+            return
+        self._update_dossier_snapshots(lines)
+        dossiers = lines.dossier_id
+        # Recomputed now: the record rules compare these stored fields in SQL.
+        dossiers.flush_recordset(["partner_rm_user_id", "partner_backup_rm_user_id"])
+        _ = self.env._
+        texts = {
+            dossier.id: _("Handover %(handover)s: the customer's primary RM changes from %(out)s to %(in)s; "
+                          "the bag stays at %(unit)s (%(state)s).",
+                          handover=self.name, out=self.outgoing_rm_id.name, **{"in": self.incoming_rm_id.name},
+                          state=dossier._bank_state_label(), unit=dossier.unit_id.display_name or "-")
+            for dossier in dossiers
+        }
+        # One append for all the dossiers (the ledger chains each dossier's rows itself).
+        self.env["bank.dossier.ledger"].create([
+            {"dossier_id": dossier.id, "event": "handover", "details": dossier._bank_ledger_details(texts[dossier.id])}
+            for dossier in dossiers
+        ])
+        labels = dict(self.env["bank.dossier.ledger"]._fields["event"]._description_selection(self.env))
+        dossiers._message_log_batch(
+            bodies={
+                dossier_id: escape(_("%(event)s: %(text)s", event=labels["handover"], text=text))
+                for dossier_id, text in texts.items()
+            },
+            author_id=self.env.user.partner_id.id,
+        )
 
     def _introduction_call_values(self, partners):
         """One introduction call per customer, VIP customers first: the highest tiers and

@@ -2,22 +2,23 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-# Kinds of item a handover list carries. The dossier feature (bank.dossier) plugs in with
-#     line_type = fields.Selection(selection_add=[("dossier", "Physical dossier")], ondelete=...)
-# plus a dossier_id field, and extends bank.handover._prepare_item_lines() (one line per
-# dossier of the listed customers, reference = bag number), _item_key() below and
-# bank.handover._transfer_other_items() (the dossiers move on done). The handover list (PDF)
-# already prints every line of another kind with its reference, so the bag numbers appear
-# there without any change to the report.
+from .bank_dossier import DOSSIER_STATES
+
+# Kinds of item a handover list carries: the customers (A and B roles), the electronic files of
+# the primary customers, and their physical dossiers (bank.dossier, one line per dossier not
+# closed, the bag number as reference). A new kind adds its value here, its own fields, its
+# lines in bank.handover._prepare_item_lines(), its identity in _item_key() below and its move
+# on done in bank.handover._transfer_other_items().
 LINE_TYPES = [
     ("customer", "Customer"),
     ("file", "Electronic file"),
+    ("dossier", "Physical dossier"),
 ]
 RM_ROLES = [("primary", "Primary RM (A role)"), ("backup", "Backup RM (B role)")]
 
 
 class BankHandoverLine(models.Model):
-    """One item of the handover list (移交清单): a customer, an electronic file, later a dossier.
+    """One item of the handover list (移交清单): a customer, an electronic file or a dossier.
 
     Lines are written by the handover's actions only; during the handover meeting the
     participants tick each item as it is handed over, and who ticked it and when is kept.
@@ -34,6 +35,7 @@ class BankHandoverLine(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", index=True, ondelete="restrict")
     rm_role = fields.Selection(RM_ROLES, string="Outgoing RM's role")
     attachment_id = fields.Many2one("ir.attachment", string="Document", ondelete="set null")
+    dossier_id = fields.Many2one("bank.dossier", string="Dossier", index="btree_not_null", ondelete="restrict")
     reference = fields.Char(help="Customer number, file name or dossier bag number.")
     name = fields.Char(string="Description")
     # Snapshots taken when the list is prepared and again on done: the filed list says what
@@ -42,6 +44,9 @@ class BankHandoverLine(models.Model):
     currency_id = fields.Many2one("res.currency", string="Currency")
     aum = fields.Monetary(string="AUM", currency_field="currency_id")
     backup_rm_name = fields.Char(string="Backup RM")
+    # The dossier as it stood: its status and the unit whose cabinet keeps the bag.
+    dossier_state = fields.Selection(DOSSIER_STATES, string="Dossier status")
+    dossier_unit_id = fields.Many2one("bank.org.unit", string="Bag kept at", ondelete="restrict")
     checked = fields.Boolean(string="Handed over", readonly=True)
     checked_by_id = fields.Many2one("res.users", string="Ticked by", readonly=True)
     checked_at = fields.Datetime(string="Ticked at", readonly=True)
@@ -109,6 +114,7 @@ class BankHandoverLine(models.Model):
             "partner_id": self.partner_id.id,
             "rm_role": self.rm_role,
             "attachment_id": self.attachment_id.id,
+            "dossier_id": self.dossier_id.id,
         })
 
     @api.model
@@ -118,4 +124,5 @@ class BankHandoverLine(models.Model):
             vals.get("partner_id") or False,
             vals.get("rm_role") or False,
             vals.get("attachment_id") or False,
+            vals.get("dossier_id") or False,
         )

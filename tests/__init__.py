@@ -18,3 +18,5 @@ from . import test_dossier_custody
 from . import test_dossier_ledger
 from . import test_dossier_concurrency
 from . import test_dossier_tours
+from . import test_handover_dossiers
+from . import test_handover_dossier_tours
