@@ -172,9 +172,11 @@ class BankTierEngine(models.AbstractModel):
         and no daily row is read.
         """
         self.env.flush_all()
-        # The window sorts of a batch fit in memory rather than spilling to disk (this
-        # transaction only: SET LOCAL ends with it).
+        # The sorts of a batch fit in memory rather than spilling to disk, and PostgreSQL does
+        # not JIT-compile these short queries (measured: 0.28 s of compilation for a 0.2 s
+        # query, in every batch). For this transaction only: SET LOCAL ends with it.
         self.env.cr.execute("SET LOCAL work_mem = '64MB'")
+        self.env.cr.execute("SET LOCAL jit = off")
         accounts = self.env.execute_query(SQL(
             "SELECT DISTINCT currency_id FROM bank_account WHERE partner_id = ANY(%s)", list(partner_ids)
         ))
