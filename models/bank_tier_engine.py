@@ -222,31 +222,32 @@ class BankTierEngine(models.AbstractModel):
         add("xun_avg_6m", self.env.execute_query(SQL(
             """WITH %(acc)s,
                rows AS (
-                   SELECT x.account_id, x.xun_first, x.xun_last, x.day_sum, x.last_balance, x.next_first_date,
-                          true AS inside
+                   SELECT acc.partner_id, acc.category_id, acc.factor, x.xun_first, x.xun_last, x.day_sum,
+                          x.last_balance, x.next_first_date, true AS inside
                      FROM bank_balance_xun x JOIN acc ON acc.id = x.account_id
                     WHERE x.xun_first BETWEEN %(w_start)s AND %(w_end)s
                    UNION ALL
-                   SELECT acc.id, prev.xun_first, prev.xun_last, 0, prev.last_balance, prev.next_first_date, false
+                   SELECT acc.partner_id, acc.category_id, acc.factor, prev.xun_first, prev.xun_last, 0,
+                          prev.last_balance, prev.next_first_date, false
                      FROM acc CROSS JOIN LATERAL (
                           SELECT x.xun_first, x.xun_last, x.last_balance, x.next_first_date FROM bank_balance_xun x
                            WHERE x.account_id = acc.id AND x.xun_first < %(w_start)s
                            ORDER BY x.xun_first DESC LIMIT 1) prev
                ),
                runs AS (
-                   SELECT account_id, inside, xun_first, xun_last, day_sum, last_balance,
+                   SELECT partner_id, category_id, factor, inside, xun_first, xun_last, day_sum, last_balance,
                           greatest(xun_last + 1, %(w_start)s) - %(w_start)s AS gap_first,
                           least(coalesce(next_first_date - 1, %(w_end)s), %(w_end)s) - %(w_start)s + 1 AS gap_last
                      FROM rows
                )
-               SELECT acc.partner_id, acc.category_id,
-                      sum(acc.factor * (
+               SELECT runs.partner_id, runs.category_id,
+                      sum(runs.factor * (
                           CASE WHEN runs.inside
                                THEN runs.day_sum / (%(count)s * (runs.xun_last - runs.xun_first + 1)) ELSE 0 END
                           + CASE WHEN runs.gap_first < runs.gap_last
                                  THEN runs.last_balance * (%(cw)s[runs.gap_last] - coalesce(%(cw)s[runs.gap_first], 0))
                                  ELSE 0 END))
-                 FROM runs JOIN acc ON acc.id = runs.account_id
+                 FROM runs
                 GROUP BY 1, 2""",
             acc=accounts_cte, cw=SQL("(%s::float8[])", cumulative), w_start=w_start, w_end=w_end,
             count=float(XUN_COUNT),
