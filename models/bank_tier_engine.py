@@ -375,12 +375,13 @@ class BankTierEngine(models.AbstractModel):
                     if all(self._holds(v, c, potential_ratio) for c, v in values):
                         is_potential = True
                         close_rules.append((tier, rule, values))
-                        potential_lines.append(
-                            self.env._("Close to %(tier)s, rule «%(rule)s».", tier=tier.name, rule=rule.name)
-                        )
+                        if explain:
+                            potential_lines.append(
+                                self.env._("Close to %(tier)s, rule «%(rule)s».", tier=tier.name, rule=rule.name)
+                            )
             # The gap is measured on the rules the customer is close to; a customer potential by
             # a potential rule only (e.g. income) is measured on every rule.
-            for tier, rule, values in close_rules or all_rules:
+            for tier, rule, values in (close_rules or all_rules) if explain and is_potential else ():
                 shortfalls = [
                     (c, max(0.0, c.amount - v) + (0.01 if c.operator == ">" and round(v, 2) <= c.amount else 0.0))
                     for c, v in values
