@@ -165,8 +165,8 @@ class BankTierEngine(models.AbstractModel):
     def _metrics(self, partner_ids, date):
         """``{partner_id: {(metric, category_id): value}}`` in company currency, for a batch.
 
-        Three set-based queries for the whole batch: balances on the day, the half-year
-        10-day averages and the contract amounts. The 10-day average is a weighted sum over
+        Two set-based queries for the whole batch: balances on the day with the contract
+        amounts, and the half-year 10-day averages. The 10-day average is a weighted sum over
         the days of the window (each day weighs 1 / (18 x length of its 旬)), read from the
         per-旬 sums that loading keeps (``bank.balance.xun``), so that no day is generated
         and no daily row is read.
@@ -201,19 +201,26 @@ class BankTierEngine(models.AbstractModel):
                )""",
             rate_sql, list(partner_ids),
         )
-        # The balance on the day: the account's newest balance when it is not after the day
-        # (the nightly case, no look-up), else one indexed look-up.
-        add("balance", self.env.execute_query(SQL(
+        # The balance on the day (the account's newest balance when it is not after the day:
+        # the nightly case, no look-up; else one indexed look-up) and the contract amounts of
+        # the active accounts, in one pass over the accounts.
+        for partner_id, category_id, balance, total_amount, largest in self.env.execute_query(SQL(
             """WITH %s
                SELECT acc.partner_id, acc.category_id,
                       sum(coalesce(CASE WHEN acc.balance_date <= %s THEN acc.balance END,
                                    (SELECT b.balance FROM bank_balance b
                                      WHERE b.account_id = acc.id AND b.date <= %s
-                                     ORDER BY b.date DESC LIMIT 1)) * acc.factor)
+                                     ORDER BY b.date DESC LIMIT 1)) * acc.factor),
+                      sum(acc.contract_amount * acc.factor) FILTER (WHERE acc.active),
+                      max(acc.contract_amount * acc.factor) FILTER (WHERE acc.active)
                  FROM acc
                 GROUP BY 1, 2""",
             accounts_cte, date, date,
-        )))
+        )):
+            values = metrics[partner_id]
+            values[("balance", category_id)] = balance or 0.0
+            values[("contract_amount", category_id)] = total_amount or 0.0
+            values[("max_contract_amount", category_id)] = largest or 0.0
         # The half-year 10-day average from the per-旬 sums (bank.balance.xun): each 旬 of the
         # window weighs its sum by 1 / (18 x its length); the days a row's last balance is
         # carried past its 旬 (up to the next row's first balance, or the window's end) weigh
@@ -252,14 +259,6 @@ class BankTierEngine(models.AbstractModel):
             acc=accounts_cte, cw=SQL("(%s::float8[])", cumulative), w_start=w_start, w_end=w_end,
             count=float(XUN_COUNT),
         )))
-        for partner_id, category_id, total_amount, largest in self.env.execute_query(SQL(
-            """WITH %s
-               SELECT partner_id, category_id, sum(contract_amount * factor), max(contract_amount * factor)
-                 FROM acc WHERE active GROUP BY 1, 2""",
-            accounts_cte,
-        )):
-            metrics[partner_id][("contract_amount", category_id)] = total_amount or 0.0
-            metrics[partner_id][("max_contract_amount", category_id)] = largest or 0.0
         return metrics
 
     @api.model
