@@ -56,10 +56,11 @@ class BankBalance(models.Model):
         return balances
 
     def write(self, vals):
+        if not {"account_id", "date", "balance"} & set(vals):
+            return super().write(vals)
         touched = [(b.account_id.id, b.date) for b in self]
         result = super().write(vals)
-        if {"account_id", "date", "balance"} & set(vals):
-            self._refresh_derived(touched + [(b.account_id.id, b.date) for b in self])
+        self._refresh_derived(touched + [(b.account_id.id, b.date) for b in self])
         return result
 
     def _refresh_derived(self, pairs):

@@ -187,11 +187,6 @@ class BankTierEngine(models.AbstractModel):
         )
         _days, cumulative, w_start, w_end = xun_day_weights(date)
         metrics = defaultdict(dict)
-
-        def add(metric, rows):
-            for partner_id, category_id, value in rows:
-                metrics[partner_id][(metric, category_id)] = value or 0.0
-
         accounts_cte = SQL(
             """acc AS (
                    SELECT a.id, a.partner_id, a.category_id, a.active, a.contract_amount, a.balance,
@@ -226,7 +221,7 @@ class BankTierEngine(models.AbstractModel):
         # carried past its 旬 (up to the next row's first balance, or the window's end) weigh
         # through the cumulative day weights, starting with the newest row before the window.
         # cw[i] is the cumulative weight of the window's day i (1-based); cw[0] is NULL (0).
-        add("xun_avg_6m", self.env.execute_query(SQL(
+        for partner_id, category_id, value in self.env.execute_query(SQL(
             """WITH %(acc)s,
                rows AS (
                    SELECT acc.partner_id, acc.category_id, acc.factor, x.xun_first, x.xun_last, x.day_sum,
@@ -258,7 +253,8 @@ class BankTierEngine(models.AbstractModel):
                 GROUP BY 1, 2""",
             acc=accounts_cte, cw=SQL("(%s::float8[])", cumulative), w_start=w_start, w_end=w_end,
             count=float(XUN_COUNT),
-        )))
+        )):
+            metrics[partner_id][("xun_avg_6m", category_id)] = value or 0.0
         return metrics
 
     @api.model
