@@ -48,6 +48,7 @@
         "wizard/bank_dossier_register_report_views.xml",
         "report/bank_dossier_register_report.xml",
         "views/bank_dossier_menus.xml",
+        "security/bank_maintenance_security.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",

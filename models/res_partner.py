@@ -126,6 +126,12 @@ class ResPartner(models.Model):
     bank_potential_lead_id = fields.Many2one("crm.lead", string="Potential opportunity", readonly=True, copy=False)
     bank_tier_history_ids = fields.One2many("bank.tier.history", "partner_id", string="Tier history")
     bank_account_ids = fields.One2many("bank.account", "partner_id", string="Accounts")
+    bank_maintenance_log_ids = fields.One2many("bank.maintenance.log", "partner_id", string="Maintenance log")
+    bank_last_contact_date = fields.Date(
+        string="Last contact", compute="_compute_bank_last_contact_date", store=True, index=True,
+        help="Date of the newest logged contact: the daily planning plans a periodic contact once it is "
+        "older than the tier's contact interval.",
+    )
     bank_is_served = fields.Boolean(
         compute="_compute_bank_access_flags",
         help="The current user serves this customer: sees and edits the ID number in full.",
@@ -195,6 +201,15 @@ class ResPartner(models.Model):
             partner.bank_currency_id = (partner.company_id or self.env.company).currency_id
 
     @api.depends("bank_rm_id.unit_id")
+    @api.depends("bank_maintenance_log_ids.date")
+    def _compute_bank_last_contact_date(self):
+        # sudo: the date sums up the whole history, including contacts logged by colleagues.
+        newest = dict(self.env["bank.maintenance.log"].sudo()._read_group(
+            [("partner_id", "in", self.ids)], ["partner_id"], ["date:max"],
+        ))
+        for partner in self:
+            partner.bank_last_contact_date = newest.get(partner, False)
+
     def _compute_bank_unit_id(self):
         for partner in self:
             if partner.bank_rm_id:
