@@ -49,6 +49,17 @@
         "report/bank_dossier_register_report.xml",
         "views/bank_dossier_menus.xml",
         "security/bank_maintenance_security.xml",
+        "data/bank_holiday_data.xml",
+        "data/bank_maintenance_data.xml",
+        "views/bank_holiday_views.xml",
+        "views/bank_maintenance_log_views.xml",
+        "views/mail_activity_views.xml",
+        "views/bank_escalation_views.xml",
+        "views/res_partner_maintenance_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizard/bank_activity_done_views.xml",
+        "report/bank_vip_time_share_views.xml",
+        "views/bank_maintenance_menus.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
@@ -61,6 +72,7 @@
         "demo/bank_handover_demo.xml",
         "demo/bank_dossier_demo.xml",
         "demo/bank_handover_dossier_demo.xml",
+        "demo/bank_maintenance_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

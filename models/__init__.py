@@ -26,3 +26,9 @@ from . import bank_dossier_ledger
 from . import bank_dossier_demo_data
 from . import bank_handover_demo_data
 from . import bank_maintenance_log
+from . import bank_holiday
+from . import mail_activity_type
+from . import bank_maintenance_plan
+from . import bank_escalation
+from . import res_config_settings
+from . import bank_maintenance_demo_data

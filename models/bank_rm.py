@@ -46,6 +46,14 @@ class BankRm(models.Model):
         "activities for the RM's customers go to their backup RM (A/B roles).",
     )
     handover_ids = fields.One2many("bank.handover", "outgoing_rm_id", string="Handovers")
+    vip_time_share = fields.Float(
+        string="VIP time share this month (%)", compute="_compute_vip_time_share", digits=(16, 1),
+        help="Share of this month's logged contact minutes spent on tiered customers.",
+    )
+    vip_time_share_target = fields.Float(
+        string="VIP time share target (%)", compute="_compute_vip_time_share", digits=(16, 1)
+    )
+    minutes_logged = fields.Integer(string="Minutes logged this month", compute="_compute_vip_time_share")
 
     _user_uniq = models.Constraint("UNIQUE(user_id)", "A user can be the relationship manager only once.")
 
@@ -59,6 +67,16 @@ class BankRm(models.Model):
         for rm in self:
             rm.customer_count = primary.get(rm, 0)
             rm.backup_customer_count = backup.get(rm, 0)
+
+    def _compute_vip_time_share(self):
+        today = fields.Date.context_today(self)
+        shares = self._vip_time_shares(today.replace(day=1), today)
+        target = self._vip_time_share_target() * 100
+        for rm in self:
+            total, vip = shares.get(rm.id, (0, 0))
+            rm.minutes_logged = total
+            rm.vip_time_share = round(100.0 * vip / total, 1) if total else 0.0
+            rm.vip_time_share_target = target
 
     @api.constrains("grade_id", "unit_id")
     def _check_grade_fits_unit(self):
@@ -109,6 +127,12 @@ class BankRm(models.Model):
         action["context"] = {"default_bank_rm_id": self.id}
         return action
 
+    def action_view_vip_time_share(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("bank_relationship_manager.bank_vip_time_share_action")
+        action["domain"] = [("rm_id", "=", self.id)]
+        return action
+
     def action_mark_absent(self):
         """The unit head (or the office) marks the RM absent: the backup RM takes new activities."""
         self._check_may_mark_absent()
@@ -128,6 +152,27 @@ class BankRm(models.Model):
         action["domain"] = ["|", ("outgoing_rm_id", "=", self.id), ("incoming_rm_id", "=", self.id)]
         action["context"] = {"default_outgoing_rm_id": self.id}
         return action
+
+    def _vip_time_shares(self, date_from, date_to):
+        """``{rm_id: (minutes logged, minutes on tiered customers)}`` between two dates, in two
+        grouped queries over the maintenance logs."""
+        # sudo: an aggregate shown to whoever may read the RM, over logs of every customer they served.
+        logs = self.env["bank.maintenance.log"].sudo()
+        domain = [("rm_id", "in", self.ids), ("date", ">=", date_from), ("date", "<=", date_to)]
+        total = dict(logs._read_group(domain, ["rm_id"], ["minutes:sum"]))
+        vip = dict(logs._read_group(domain + [("tier_id", "!=", False)], ["rm_id"], ["minutes:sum"]))
+        return {rm.id: (minutes, vip.get(rm, 0)) for rm, minutes in total.items()}
+
+    @api.model
+    def _vip_time_share_target(self):
+        """The share of time an RM should spend on tiered customers (setting, default 70 %)."""
+        value = self.env["ir.config_parameter"].sudo().get_param(
+            "bank_relationship_manager.vip_time_share_target", "0.7"
+        )
+        try:
+            return float(value)
+        except ValueError:
+            return 0.7
 
     def _is_available(self):
         """Whether the RM serves their customers today: active, not leaving, not absent."""

@@ -1,18 +1,85 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import api, models
+from odoo import api, fields, models
+from odoo.tools import html2plaintext
+
+from .bank_maintenance_log import CONTACT_CHANNELS, LOG_OUTCOMES
 
 
 class MailActivity(models.Model):
-    """Activities on bank customers follow the A/B roles: while the primary RM is absent or
-    leaving, a new activity meant for them goes to the backup RM (or, without an available
-    backup, to the head of the customer's unit), so that the customer is served meanwhile."""
+    """Activities on bank customers follow the A/B roles, and the maintenance ones leave a trace.
+
+    While the primary RM is absent or leaving, a new activity meant for them goes to the backup RM
+    (or, without an available backup, to the head of the customer's unit), so that the customer is
+    served meanwhile. Marking a maintenance activity (birthday, holiday, periodic contact, …: any
+    type with a maintenance log type) as done writes the customer's maintenance log; the done form
+    (``bank.activity.done``) passes the channel, outcome and minutes in the context."""
 
     _inherit = "mail.activity"
+
+    bank_log_type = fields.Selection(related="activity_type_id.bank_log_type", string="Maintenance log type")
 
     @api.model_create_multi
     def create(self, vals_list):
         self._bank_redirect_to_backup(vals_list)
         return super().create(vals_list)
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        log_vals = self._bank_maintenance_log_vals(feedback)
+        result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+        if log_vals:
+            # As the user who did the contact: the log's access rules apply to them.
+            self.env["bank.maintenance.log"].create(log_vals)
+        return result
+
+    def action_bank_open_done_form(self):
+        """The done form of a maintenance activity: asks for channel, outcome and minutes."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mark as done"),
+            "res_model": "bank.activity.done",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_activity_id": self.id},
+        }
+
+    def _bank_maintenance_log_vals(self, feedback):
+        """Values of the logs that marking these activities done writes (before they vanish)."""
+        activities = self.filtered(
+            lambda a: a.res_model == "res.partner" and a.res_id and a.activity_type_id.bank_log_type
+        )
+        if not activities:
+            return []
+        ctx = self.env.context
+        channels = dict(CONTACT_CHANNELS)
+        outcomes = dict(LOG_OUTCOMES)
+        # sudo: the customer's flags and preferred channel decide the log, whoever marks it done.
+        partners = self.env["res.partner"].sudo().browse(activities.mapped("res_id"))
+        customers = {partner.id: partner for partner in partners if partner.is_bank_customer}
+        rm = self.env["bank.rm"].sudo().search([("user_id", "=", self.env.uid)], limit=1)
+        text = html2plaintext(feedback).strip() if feedback else ""
+        vals_list = []
+        for activity in activities:
+            partner = customers.get(activity.res_id)
+            if not partner:
+                continue
+            channel = ctx.get("bank_log_channel")
+            if channel not in channels:
+                channel = partner.preferred_contact if partner.preferred_contact in channels else "phone"
+            outcome = ctx.get("bank_log_outcome")
+            vals_list.append({
+                "partner_id": partner.id,
+                "rm_id": rm.id or partner.bank_rm_id.id,
+                "date": fields.Date.context_today(self),
+                "channel": channel,
+                "log_type": activity.activity_type_id.bank_log_type,
+                "summary": text or activity.summary or activity.activity_type_id.name,
+                "outcome": outcome if outcome in outcomes else "done",
+                "minutes": ctx["bank_log_minutes"] if "bank_log_minutes" in ctx
+                else activity.activity_type_id.bank_default_minutes or 10,
+                "activity_type_id": activity.activity_type_id.id,
+            })
+        return vals_list
 
     @api.model
     def _bank_redirect_to_backup(self, vals_list):

@@ -200,7 +200,6 @@ class ResPartner(models.Model):
         for partner in self:
             partner.bank_currency_id = (partner.company_id or self.env.company).currency_id
 
-    @api.depends("bank_rm_id.unit_id")
     @api.depends("bank_maintenance_log_ids.date")
     def _compute_bank_last_contact_date(self):
         # sudo: the date sums up the whole history, including contacts logged by colleagues.
@@ -210,6 +209,7 @@ class ResPartner(models.Model):
         for partner in self:
             partner.bank_last_contact_date = newest.get(partner, False)
 
+    @api.depends("bank_rm_id.unit_id")
     def _compute_bank_unit_id(self):
         for partner in self:
             if partner.bank_rm_id:
@@ -371,6 +371,19 @@ class ResPartner(models.Model):
             remaining -= len(batch)
             if self.env["ir.cron"]._commit_progress(len(batch), remaining=max(remaining, 0)) <= 0:
                 break
+
+    def action_bank_request_escalation(self):
+        """Open a joint maintenance request (提请上级联合维护) for this customer."""
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request joint maintenance"),
+            "res_model": "bank.escalation",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }
 
     def action_view_bank_balances(self):
         self.ensure_one()

@@ -7,6 +7,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
 shopt -s nullglob
 scripts=("$ROOT"/bench/*.py)
+# BENCH_ONLY="planning handover": only these bench/*.py scripts (names without .py).
+if [[ -n "${BENCH_ONLY:-}" ]]; then
+    scripts=()
+    for name in $BENCH_ONLY; do scripts+=("$ROOT/bench/$name.py"); done
+fi
 if [[ ${#scripts[@]} -eq 0 ]]; then
     info "nothing to run: bench/ has no *.py scripts"
     exit 0

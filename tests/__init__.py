@@ -20,3 +20,7 @@ from . import test_dossier_concurrency
 from . import test_dossier_tours
 from . import test_handover_dossiers
 from . import test_handover_dossier_tours
+from . import test_maintenance_planning
+from . import test_maintenance_log
+from . import test_escalation
+from . import test_maintenance_tours

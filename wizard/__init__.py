@@ -5,3 +5,4 @@ from . import bank_tier_whatif_line
 from . import bank_tier_whatif_result
 from . import bank_handover_reject
 from . import bank_dossier_register_report
+from . import bank_activity_done

@@ -1,0 +1,260 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import logging
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# Occasions planned per transaction: each batch writes its ledger rows and activities, then commits.
+_PLAN_BATCH = 2000
+
+PLAN_KINDS = [
+    ("birthday", "Birthday greeting"),
+    ("holiday", "Holiday greeting"),
+    ("periodic", "Periodic contact"),
+    ("maturity", "Maturity follow-up"),
+]
+
+_ACTIVITY_TYPES = {
+    "birthday": "bank_relationship_manager.mail_activity_type_birthday",
+    "holiday": "bank_relationship_manager.mail_activity_type_holiday",
+    "periodic": "bank_relationship_manager.mail_activity_type_periodic_contact",
+    "maturity": "bank_relationship_manager.mail_activity_type_maturity",
+}
+
+_PARAM = "bank_relationship_manager."
+
+
+class BankMaintenancePlan(models.Model):
+    """The ledger of planned maintenance occasions: one row per customer, kind and occasion.
+
+    The daily planning (``_cron_plan``) inserts a row and creates the activity in the same
+    transaction; the unique key makes a second run, a crashed run's rerun or a concurrent run
+    plan nothing twice, even after the RM has done (and so removed) the activity."""
+
+    _name = "bank.maintenance.plan"
+    _description = "Planned maintenance occasion"
+    _order = "occasion_date desc, id desc"
+
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, ondelete="cascade")
+    kind = fields.Selection(PLAN_KINDS, required=True)
+    occasion_date = fields.Date(
+        required=True, help="The birthday, holiday or maturity date; for a periodic contact, the day it was planned."
+    )
+    ref_id = fields.Integer(
+        string="Reference", default=0, required=True,
+        help="The holiday (holiday greetings) or the account (maturity follow-ups); 0 otherwise.",
+    )
+    user_id = fields.Many2one("res.users", string="Assigned to", ondelete="set null")
+    date_deadline = fields.Date(string="Due date")
+    planned_on = fields.Date(required=True)
+    activity_id = fields.Many2one("mail.activity", string="Activity", ondelete="set null")
+
+    _occasion_uniq = models.Constraint(
+        "UNIQUE(partner_id, kind, occasion_date, ref_id)", "A maintenance occasion is planned once."
+    )
+
+    # ------------------------------------------------------------------
+    # Cron
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_plan(self, today=None, commit=True):
+        """Daily: plan birthday and holiday greetings, periodic contacts and maturity follow-ups.
+
+        Every kind is planned in batches of ``_PLAN_BATCH`` occasions, each committed with its
+        ledger rows: a run that crashed midway is finished by the next one without duplicates.
+        ``commit=False`` plans in the caller's transaction (demo data, a module update)."""
+        today = fields.Date.to_date(today) if today else fields.Date.context_today(self)
+        settings = self._plan_settings()
+        total = 0
+        for kind, _label in PLAN_KINDS:
+            total += self._plan_kind(kind, today, settings, commit)
+        _logger.info("maintenance planning of %s: %s activities planned", today, total)
+        return total
+
+    @api.model
+    def _plan_settings(self):
+        get = self.env["ir.config_parameter"].sudo().get_param
+        return {
+            "birthday": int(get(_PARAM + "birthday_greeting_days", 3)),
+            "holiday": int(get(_PARAM + "holiday_greeting_days", 3)),
+            "maturity": int(get(_PARAM + "maturity_followup_days", 7)),
+            "interval": int(get(_PARAM + "contact_interval_days", 90)),
+        }
+
+    @api.model
+    def _plan_kind(self, kind, today, settings, commit=True):
+        activity_type = self.env.ref(_ACTIVITY_TYPES[kind])
+        planned = 0
+        while True:
+            self.env.flush_all()
+            rows = self.env.execute_query(self._candidates_sql(kind, today, settings, activity_type))
+            if not rows:
+                break
+            planned += self._plan_batch(kind, today, activity_type, rows)
+            if commit and self.env["ir.cron"]._commit_progress(len(rows)) <= 0:
+                break
+        return planned
+
+    # ------------------------------------------------------------------
+    # Set-based candidates
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _served_sql(self):
+        """Customers of an RM who has not left, with who serves them today: the primary RM, or
+        the backup while the primary is absent or leaving (A/B roles), else the unit head."""
+        return SQL("""
+            SELECT p.id AS partner_id, p.birthday, p.bank_tier_id, p.bank_last_contact_date,
+                   COALESCE(
+                       CASE WHEN rm.state = 'active' AND NOT COALESCE(rm.is_absent, FALSE) THEN rm.user_id END,
+                       CASE WHEN b.active AND b.state = 'active' AND NOT COALESCE(b.is_absent, FALSE)
+                            THEN b.user_id END,
+                       u.head_user_id,
+                       rm.user_id
+                   ) AS user_id
+              FROM res_partner p
+              JOIN bank_rm rm ON rm.id = p.bank_rm_id AND rm.active AND rm.state IN ('active', 'leaving')
+         LEFT JOIN bank_rm b ON b.id = p.bank_backup_rm_id
+         LEFT JOIN bank_org_unit u ON u.id = p.bank_unit_id
+             WHERE p.is_bank_customer AND p.active
+        """)
+
+    @api.model
+    def _candidates_sql(self, kind, today, settings, activity_type):
+        """``(partner_id, user_id, occasion_date, ref_id, date_deadline)`` not planned yet."""
+        served = self._served_sql()
+        if kind == "birthday":
+            horizon = today + timedelta(days=settings["birthday"])
+            # The birthday in this year and the next (a window crossing New Year); 29 February
+            # is greeted on 28 February in other years.
+            candidates = SQL("""
+                SELECT s.partner_id, s.user_id, occ.day AS occasion_date, 0 AS ref_id, occ.day AS deadline
+                  FROM served s
+                 CROSS JOIN LATERAL (VALUES (%(year)s), (%(year)s + 1)) AS y(yr)
+                 CROSS JOIN LATERAL (
+                     SELECT make_date(
+                         y.yr, EXTRACT(MONTH FROM s.birthday)::int,
+                         CASE WHEN EXTRACT(MONTH FROM s.birthday) = 2 AND EXTRACT(DAY FROM s.birthday) = 29
+                               AND NOT (mod(y.yr, 4) = 0 AND (mod(y.yr, 100) <> 0 OR mod(y.yr, 400) = 0))
+                              THEN 28 ELSE EXTRACT(DAY FROM s.birthday)::int END
+                     ) AS day
+                 ) AS occ
+                 WHERE s.birthday IS NOT NULL AND occ.day BETWEEN %(today)s AND %(horizon)s
+            """, year=today.year, today=today, horizon=horizon)
+        elif kind == "holiday":
+            horizon = today + timedelta(days=settings["holiday"])
+            candidates = SQL("""
+                SELECT s.partner_id, s.user_id, h.date AS occasion_date, h.id AS ref_id, h.date AS deadline
+                  FROM served s
+                  JOIN bank_holiday h ON h.active AND h.date BETWEEN %(today)s AND %(horizon)s
+                 WHERE s.bank_tier_id IS NOT NULL
+            """, today=today, horizon=horizon)
+        elif kind == "maturity":
+            horizon = today + timedelta(days=settings["maturity"])
+            candidates = SQL("""
+                SELECT s.partner_id, s.user_id, a.maturity_date AS occasion_date, a.id AS ref_id,
+                       a.maturity_date AS deadline
+                  FROM served s
+                  JOIN bank_account a ON a.partner_id = s.partner_id AND a.active
+                   AND a.maturity_date BETWEEN %(today)s AND %(horizon)s
+            """, today=today, horizon=horizon)
+        else:
+            # Overdue for a contact by the tier's interval (no tier: the setting), and no periodic
+            # contact already open for the customer.
+            candidates = SQL("""
+                SELECT s.partner_id, s.user_id, %(today)s::date AS occasion_date, 0 AS ref_id,
+                       %(today)s::date AS deadline
+                  FROM served s
+             LEFT JOIN bank_vip_tier t ON t.id = s.bank_tier_id
+                 WHERE (s.bank_last_contact_date IS NULL
+                        OR s.bank_last_contact_date
+                           < %(today)s::date - COALESCE(NULLIF(t.contact_interval_days, 0), %(interval)s))
+                   AND NOT EXISTS (
+                       SELECT 1 FROM mail_activity act
+                        WHERE act.res_model = 'res.partner' AND act.res_id = s.partner_id
+                          AND act.activity_type_id = %(type_id)s AND act.active
+                   )
+            """, today=today, interval=settings["interval"], type_id=activity_type.id)
+        return SQL("""
+            WITH served AS (%(served)s), candidates AS (%(candidates)s)
+            SELECT c.partner_id, c.user_id, c.occasion_date, c.ref_id, c.deadline
+              FROM candidates c
+             WHERE NOT EXISTS (
+                 SELECT 1 FROM bank_maintenance_plan pl
+                  WHERE pl.partner_id = c.partner_id AND pl.kind = %(kind)s
+                    AND pl.occasion_date = c.occasion_date AND pl.ref_id = c.ref_id
+             )
+             ORDER BY c.partner_id, c.occasion_date, c.ref_id
+             LIMIT %(limit)s
+        """, served=served, candidates=candidates, kind=kind, limit=_PLAN_BATCH)
+
+    # ------------------------------------------------------------------
+    # One batch
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _plan_batch(self, kind, today, activity_type, rows):
+        """Claim the occasions in the ledger, then create the activities of those claimed."""
+        claimed = self.env.execute_query(SQL("""
+            INSERT INTO bank_maintenance_plan
+                   (partner_id, kind, occasion_date, ref_id, user_id, date_deadline, planned_on,
+                    create_uid, write_uid, create_date, write_date)
+            SELECT r.partner_id, %(kind)s, r.occasion_date, r.ref_id, r.user_id, r.deadline, %(today)s,
+                   %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+              FROM unnest(%(partners)s::int[], %(users)s::int[], %(occasions)s::date[], %(refs)s::int[],
+                          %(deadlines)s::date[])
+                   AS r(partner_id, user_id, occasion_date, ref_id, deadline)
+            ON CONFLICT (partner_id, kind, occasion_date, ref_id) DO NOTHING
+            RETURNING id, partner_id, user_id, date_deadline, ref_id
+        """, kind=kind, today=today, uid=self.env.uid,
+            partners=[r[0] for r in rows], users=[r[1] for r in rows], occasions=[r[2] for r in rows],
+            refs=[r[3] for r in rows], deadlines=[r[4] for r in rows]))
+        if not claimed:
+            return 0
+        notes = self._plan_notes(kind, claimed)
+        partner_model_id = self.env["ir.model"]._get_id("res.partner")
+        # mail_activity_quick_update: one activity each, no e-mail per activity to the RM.
+        activities = self.env["mail.activity"].with_context(mail_activity_quick_update=True).create([
+            {
+                "res_model_id": partner_model_id,
+                "res_id": partner_id,
+                "activity_type_id": activity_type.id,
+                "summary": activity_type.summary,
+                "note": notes.get(plan_id, False),
+                "user_id": user_id,
+                "date_deadline": deadline,
+            }
+            for plan_id, partner_id, user_id, deadline, _ref in claimed
+        ])
+        self.env.flush_all()
+        self.env.execute_query(SQL("""
+            UPDATE bank_maintenance_plan pl SET activity_id = r.activity_id
+              FROM unnest(%(plans)s::int[], %(activities)s::int[]) AS r(plan_id, activity_id)
+             WHERE pl.id = r.plan_id
+        """, plans=[row[0] for row in claimed], activities=activities.ids))
+        self.invalidate_model(["activity_id"])
+        return len(claimed)
+
+    @api.model
+    def _plan_notes(self, kind, claimed):
+        """The activity's note: which holiday or account it is about."""
+        if kind == "holiday":
+            holidays = self.env["bank.holiday"].browse({row[4] for row in claimed})
+            names = {holiday.id: holiday.name for holiday in holidays}
+            return {row[0]: names.get(row[4]) for row in claimed}
+        if kind == "maturity":
+            # sudo: the cron's note names the account the RM serves; read once for the batch.
+            accounts = self.env["bank.account"].sudo().browse({row[4] for row in claimed})
+            labels = {
+                account.id: self.env._(
+                    "%(account)s (%(category)s) matures on %(date)s",
+                    account=account.account_no, category=account.category_id.name, date=account.maturity_date,
+                )
+                for account in accounts
+            }
+            return {row[0]: labels.get(row[4]) for row in claimed}
+        return {}
