@@ -118,7 +118,8 @@ class BankEscalation(models.Model):
                 raise UserError(self.env._(
                     "Joint maintenance request %(request)s was already decided (field State).", request=request.name
                 ))
-            if not self.env.su and self.env.user not in (request.supervisor_user_id | request.unit_id.oversight_user_ids):
+            deciders = request.supervisor_user_id | request.unit_id.oversight_user_ids
+            if not self.env.su and self.env.user not in deciders:
                 raise AccessError(self.env._(
                     "Joint maintenance request %(request)s: only %(supervisor)s or a supervisor above the unit "
                     "may accept or decline it.",

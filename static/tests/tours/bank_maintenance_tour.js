@@ -32,7 +32,7 @@ registry.category("web_tour.tours").add("bank_maintenance_rm_tour", {
         },
         {
             content: "The done form proposes the customer's preferred channel",
-            trigger: ".modal .o_field_widget[name=channel] select",
+            trigger: ".modal .o_field_widget[name=channel]",
         },
         {
             content: "Minutes spent",
@@ -51,7 +51,7 @@ registry.category("web_tour.tours").add("bank_maintenance_rm_tour", {
         },
         {
             content: "The dialog closed and the greeting is gone",
-            trigger: "body:not(:has(.modal)) .o_list_view:not(:has(.o_data_row:contains('寿星客户')))",
+            trigger: "body:not(:has(.modal)) .o_list_view:not(:has(.o_data_row:contains('寿星客户'):contains('生日祝福')))",
         },
         {
             content: "Open the Maintenance menu",
