@@ -50,7 +50,8 @@ class BankMaintenancePlan(models.Model):
     user_id = fields.Many2one("res.users", string="Assigned to", ondelete="set null")
     date_deadline = fields.Date(string="Due date")
     planned_on = fields.Date(required=True)
-    activity_id = fields.Many2one("mail.activity", string="Activity", ondelete="set null")
+    # Indexed: every activity done or deleted looks its ledger row up (ON DELETE SET NULL).
+    activity_id = fields.Many2one("mail.activity", string="Activity", ondelete="set null", index="btree_not_null")
 
     _occasion_uniq = models.Constraint(
         "UNIQUE(partner_id, kind, occasion_date, ref_id)", "A maintenance occasion is planned once."

@@ -202,10 +202,12 @@ class ResPartner(models.Model):
 
     @api.depends("bank_maintenance_log_ids.date")
     def _compute_bank_last_contact_date(self):
+        # Only bank customers have logs: contacts and CRM partners cost no query.
+        customers = self.filtered(lambda partner: partner.is_bank_customer and partner.id)
         # sudo: the date sums up the whole history, including contacts logged by colleagues.
         newest = dict(self.env["bank.maintenance.log"].sudo()._read_group(
-            [("partner_id", "in", self.ids)], ["partner_id"], ["date:max"],
-        ))
+            [("partner_id", "in", customers.ids)], ["partner_id"], ["date:max"],
+        )) if customers else {}
         for partner in self:
             partner.bank_last_contact_date = newest.get(partner, False)
 
