@@ -25,3 +25,4 @@ from . import bank_dossier_checkout
 from . import bank_dossier_ledger
 from . import bank_dossier_demo_data
 from . import bank_handover_demo_data
+from . import crm_lead
