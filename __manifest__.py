@@ -48,6 +48,10 @@
         "wizard/bank_dossier_register_report_views.xml",
         "report/bank_dossier_register_report.xml",
         "views/bank_dossier_menus.xml",
+        "security/crm_lead_security.xml",
+        "data/bank_sales_data.xml",
+        "views/crm_lead_views.xml",
+        "views/bank_sales_menus.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
@@ -60,6 +64,7 @@
         "demo/bank_handover_demo.xml",
         "demo/bank_dossier_demo.xml",
         "demo/bank_handover_dossier_demo.xml",
+        "demo/crm_lead_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -20,3 +20,4 @@ from . import test_dossier_concurrency
 from . import test_dossier_tours
 from . import test_handover_dossiers
 from . import test_handover_dossier_tours
+from . import test_sales_pipeline
