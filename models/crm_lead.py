@@ -33,10 +33,20 @@ class CrmLead(models.Model):
     bank_unit_id = fields.Many2one(
         related="partner_id.bank_unit_id", store=True, index="btree_not_null", string="Customer's unit",
     )
+    bank_is_wealth = fields.Boolean(
+        string="Wealth opportunity", compute="_compute_bank_is_wealth",
+        help="The opportunity belongs to the wealth team: it moves through the five steps only.",
+    )
     bank_post_sale_planned = fields.Boolean(
         string="Post-sale follow-up planned", readonly=True, copy=False,
         help="Set when the opportunity is first won: the post-sale follow-up is planned only once.",
     )
+
+    @api.depends("team_id")
+    def _compute_bank_is_wealth(self):
+        wealth_team_id = self._bank_wealth_team_id()
+        for lead in self:
+            lead.bank_is_wealth = bool(wealth_team_id) and lead.team_id.id == wealth_team_id
 
     @api.constrains("expected_revenue", "team_id")
     def _check_bank_expected_revenue(self):
@@ -167,7 +177,9 @@ class CrmLead(models.Model):
                 note = self.env._(
                     "Won opportunity: %(lead)s (%(category)s, %(amount)s)",
                     lead=lead.name, category=lead.bank_product_category_id.name,
-                    amount=format_amount(self.env, lead.expected_revenue, lead.company_currency or self.env.company.currency_id),
+                    amount=format_amount(
+                        self.env, lead.expected_revenue, lead.company_currency or self.env.company.currency_id
+                    ),
                 )
             values.append({
                 "res_model_id": partner_model_id,

@@ -106,7 +106,7 @@ class TestSalesPipeline(BankCase):
                 self._opportunity(self.user_rm_a, self.customer_a, expected_revenue=value)
         lead = self._opportunity(self.user_rm_a, self.customer_a)
         for value in (-5, float("nan")):
-            with self.subTest(value=value), self.assertRefused(ValidationError, "Fund for Customer A.*Expected Revenue"):
+            with self.subTest(value=value), self.assertRefused(ValidationError, "Customer A.*Expected Revenue"):
                 lead.with_user(self.user_rm_a).write({"expected_revenue": value})
         self.assertEqual(lead.expected_revenue, 100000)
 
