@@ -21,3 +21,4 @@ from . import test_dossier_tours
 from . import test_handover_dossiers
 from . import test_handover_dossier_tours
 from . import test_sales_pipeline
+from . import test_sales_tours
