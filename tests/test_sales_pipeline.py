@@ -128,6 +128,18 @@ class TestSalesPipeline(BankCase):
         self.assertIn(own, found)
         self.assertNotIn(other, found)
 
+    def test_rm_cannot_link_another_rms_customer(self):
+        with self.assertRefused(AccessError, "Customer.*customer you serve"):
+            self._opportunity(self.user_rm_a, self.customer_b)
+        lead = self._opportunity(self.user_rm_a, self.customer_a)
+        with self.assertRefused(AccessError, "customer you serve") as caught:
+            lead.with_user(self.user_rm_a).write({"partner_id": self.customer_c.id})
+        self.assertNotIn(self.customer_c.name, str(caught.exception), "the message names no customer")
+        self.assertEqual(lead.partner_id, self.customer_a)
+        # A plain contact (not a bank customer) is fine.
+        lead.with_user(self.user_rm_a).write({"partner_id": self.contact.id})
+        self.assertEqual(lead.partner_id, self.contact)
+
     def test_unit_head_and_supervisor_read_their_units_opportunities(self):
         lead_a = self._opportunity(self.user_rm_a, self.customer_a)  # outlet 1
         lead_b = self._opportunity(self.user_rm_b, self.customer_b)  # outlet 2
