@@ -60,6 +60,10 @@
         "wizard/bank_activity_done_views.xml",
         "report/bank_vip_time_share_views.xml",
         "views/bank_maintenance_menus.xml",
+        "security/crm_lead_security.xml",
+        "data/bank_sales_data.xml",
+        "views/crm_lead_views.xml",
+        "views/bank_sales_menus.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
@@ -73,6 +77,7 @@
         "demo/bank_dossier_demo.xml",
         "demo/bank_handover_dossier_demo.xml",
         "demo/bank_maintenance_demo.xml",
+        "demo/crm_lead_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -32,3 +32,4 @@ from . import bank_maintenance_plan
 from . import bank_escalation
 from . import res_config_settings
 from . import bank_maintenance_demo_data
+from . import crm_lead

@@ -24,3 +24,5 @@ from . import test_maintenance_planning
 from . import test_maintenance_log
 from . import test_escalation
 from . import test_maintenance_tours
+from . import test_sales_pipeline
+from . import test_sales_tours
