@@ -81,14 +81,21 @@ def forget_plans():
     env.invalidate_all()
 
 
-# A steady state: every customer was last contacted within their interval (VIP 30 days, others
-# the setting's 90), so each day about 1/30 of the VIPs and 1/90 of the others fall due.
-cr.execute(SQL(
-    """UPDATE res_partner SET bank_last_contact_date = CURRENT_DATE - (id * 31 %% (CASE WHEN bank_tier_id IS NULL
-                                                                          THEN 91 ELSE 31 END))
-        WHERE name LIKE 'Plan bench %%' AND is_bank_customer"""
-))
-cr.commit()
+
+
+def steady_state(day):
+    """Every customer was last contacted within their interval before ``day`` (VIP 30 days, others
+    the setting's 90), so that each day about 1/30 of the VIPs and 1/90 of the others fall due."""
+    cr.execute(SQL(
+        """UPDATE res_partner
+              SET bank_last_contact_date = %s::date - (id * 31 %% (CASE WHEN bank_tier_id IS NULL THEN 91 ELSE 31 END))
+            WHERE name LIKE 'Plan bench %%' AND is_bank_customer""",
+        day,
+    ))
+    cr.commit()
+
+
+steady_state(today)
 Plan = env["bank.maintenance.plan"]
 customers = env["res.partner"].search_count([("is_bank_customer", "=", True)])
 forget_plans()
@@ -103,10 +110,13 @@ say(f"same-day rerun: {rerun} activities in {rerun_s:.1f} s")
 holiday = env["bank.holiday"].search([("date", ">", today + datetime.timedelta(days=3))], limit=1, order="date")
 forget_plans()
 greeting_day = holiday.date - datetime.timedelta(days=3)
+steady_state(greeting_day)
 started = time.perf_counter()
 on_holiday = Plan._cron_plan(greeting_day)
 holiday_s = time.perf_counter() - started
+say(f"planning of {greeting_day}, greetings for {holiday.name}: {on_holiday} activities in {holiday_s:.1f} s")
 forget_plans()
+steady_state(today)
 say(
     f"planning customers={customers} first_run_s={first_s:.1f} activities={first} rerun_s={rerun_s:.1f} "
     f"rerun_activities={rerun} holiday_day={greeting_day} holiday_day_s={holiday_s:.1f} "
