@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from contextlib import contextmanager
+from unittest.mock import patch
 
 from odoo.tests import TransactionCase, new_test_user
 
@@ -124,3 +125,43 @@ class BankCase(TransactionCase):
         with self.assertRaises(exception) as caught:
             yield caught
         self.assertRegex(str(caught.exception), regex)
+
+    @contextmanager
+    def cron_batches_commit(self):
+        """Stands for a real cron run, whose batches commit (``ir.cron._commit_progress``): each
+        commit becomes a savepoint, so that ``crash_cron_midway`` keeps what was committed."""
+
+        def commit(cron, processed=0, remaining=None, deactivate=False):
+            self.env.flush_all()
+            self.env.cr.execute("SAVEPOINT cron_progress")
+            return float("inf")
+
+        with patch.object(type(self.env["ir.cron"]), "_commit_progress", commit):
+            yield
+
+    def crash_cron_midway(self, model_name, method, run):
+        """Run ``run()`` (inside ``cron_batches_commit``) with ``method`` of ``model_name`` raising
+        on its second call, a crash after the first batch; drop what was not committed, as the
+        database would, and return the records the first call worked on.
+
+        (Not assertRaises: it rolls back to a savepoint of its own, taken before the commits.)"""
+        model = type(self.env[model_name])
+        original = getattr(model, method)
+        calls = []
+
+        def crash_on_second_call(records, *args, **kwargs):
+            calls.append(records)
+            if len(calls) == 2:
+                raise RuntimeError("power cut")
+            return original(records, *args, **kwargs)
+
+        crashed = False
+        try:
+            with patch.object(model, method, crash_on_second_call):
+                run()
+        except RuntimeError:
+            crashed = True
+        self.assertTrue(crashed, "the cron did not reach a second batch")
+        self.env.cr.execute("ROLLBACK TO SAVEPOINT cron_progress")
+        self.env.invalidate_all(flush=False)
+        return calls[0]

@@ -568,36 +568,14 @@ class TestDossierCustody(DossierCase):
             lines |= self.hand_out(self.request(dossier, rm), head)
         for line in lines:
             self._backdate_due(line)
-        model = type(self.env["bank.dossier.checkout"])
-        original = model._bank_notify_overdue
-        calls = []
-
-        def crash_on_second_batch(records):
-            calls.append(records.ids)
-            if len(calls) == 2:
-                raise RuntimeError("power cut")
-            return original(records)
-
-        def commit(cron, processed=0, remaining=None, deactivate=False):
-            # Stands for the commit of a real cron run: what is done survives the crash.
-            self.env.flush_all()
-            self.env.cr.execute("SAVEPOINT cron_progress")
-            return float("inf")
-
         with (
             patch("odoo.addons.bank_relationship_manager.models.bank_dossier_checkout._OVERDUE_BATCH", 1),
-            patch.object(type(self.env["ir.cron"]), "_commit_progress", commit),
+            self.cron_batches_commit(),
         ):
-            crashed = False
-            try:
-                with patch.object(model, "_bank_notify_overdue", crash_on_second_batch):
-                    self.env["bank.dossier.checkout"]._cron_overdue()
-            except RuntimeError:
-                crashed = True
-            self.assertTrue(crashed)
-            self.env.cr.execute("ROLLBACK TO SAVEPOINT cron_progress")
-            self.env.invalidate_all(flush=False)
-            self.assertEqual(lines.filtered("overdue_notified").ids, calls[0], "the first batch was kept")
+            first = self.crash_cron_midway(
+                "bank.dossier.checkout", "_bank_notify_overdue", self.env["bank.dossier.checkout"]._cron_overdue
+            )
+            self.assertEqual(lines.filtered("overdue_notified"), first, "the first batch was kept")
             self.env["bank.dossier.checkout"]._cron_overdue()
         self.assertTrue(all(lines.mapped("overdue_notified")))
         self.assertEqual([len(line.activity_ids) for line in lines], [1, 1, 1], "nobody reminded twice")

@@ -143,38 +143,14 @@ class TestMaintenancePlanning(MaintenanceCase):
         self.env.invalidate_all()
         for partner in self.customers:
             partner.birthday = D(1980, 12, 10)
-        model = type(self.env["bank.maintenance.plan"])
-        original = model._plan_batch
-        calls = []
-
-        def crash_on_second_batch(records, *args):
-            calls.append(args)
-            if len(calls) == 2:
-                raise RuntimeError("power cut")
-            return original(records, *args)
-
-        def commit(cron, processed=0, remaining=None, deactivate=False):
-            # Stands for the commit of a real cron run: what is done survives the crash.
-            self.env.flush_all()
-            self.env.cr.execute("SAVEPOINT cron_progress")
-            return float("inf")
-
+        plan = self.env["bank.maintenance.plan"]
         with (
             patch("odoo.addons.bank_relationship_manager.models.bank_maintenance_plan._PLAN_BATCH", 1),
-            patch.object(type(self.env["ir.cron"]), "_commit_progress", commit),
+            self.cron_batches_commit(),
         ):
-            # (not assertRaises: it rolls back to a savepoint of its own, before the "commit")
-            crashed = False
-            try:
-                with patch.object(model, "_plan_batch", crash_on_second_batch):
-                    self.env["bank.maintenance.plan"]._cron_plan(D(2026, 12, 7))
-            except RuntimeError:
-                crashed = True
-            self.assertTrue(crashed)
-            self.env.cr.execute("ROLLBACK TO SAVEPOINT cron_progress")
-            self.env.invalidate_all()
+            self.crash_cron_midway("bank.maintenance.plan", "_plan_batch", lambda: plan._cron_plan(D(2026, 12, 7)))
             self.assertEqual(len(self.activities(self.type_birthday)), 1, "the first batch was kept")
-            self.env["bank.maintenance.plan"]._cron_plan(D(2026, 12, 7))
+            plan._cron_plan(D(2026, 12, 7))
         greetings = self.activities(self.type_birthday)
         self.assertEqual(sorted(greetings.mapped("res_id")), sorted(self.customers.ids))
         self.assertEqual(
