@@ -49,6 +49,14 @@
         "report/bank_dossier_register_report.xml",
         "views/bank_dossier_menus.xml",
         "security/bank_maintenance_security.xml",
+        "security/bank_journal_security.xml",
+        "data/bank_journal_data.xml",
+        "views/bank_work_log_views.xml",
+        "views/bank_weekly_summary_views.xml",
+        "views/bank_monthly_meeting_views.xml",
+        "views/bank_annual_summary_views.xml",
+        "views/bank_complaint_views.xml",
+        "views/bank_journal_menus.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
@@ -61,6 +69,7 @@
         "demo/bank_handover_demo.xml",
         "demo/bank_dossier_demo.xml",
         "demo/bank_handover_dossier_demo.xml",
+        "demo/bank_journal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

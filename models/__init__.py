@@ -26,3 +26,10 @@ from . import bank_dossier_ledger
 from . import bank_dossier_demo_data
 from . import bank_handover_demo_data
 from . import bank_maintenance_log
+from . import bank_journal_report
+from . import bank_work_log
+from . import bank_weekly_summary
+from . import bank_weekly_summary_line
+from . import bank_monthly_meeting
+from . import bank_annual_summary
+from . import bank_complaint
