@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
@@ -120,14 +121,19 @@ class BankWeeklySummary(models.Model):
         by_summary = {(s.rm_id.id, s.date_from): s.id for s in self}
         values = []
         for kind, field_name in (("channel", "channel"), ("type", "log_type")):
-            groups = Log._read_group(
-                domain, ["rm_id", "date:week", field_name], ["__count", "minutes:sum"]
-            )
-            for rm, week, key, count, minutes in groups:
-                summary_id = by_summary.get((rm.id, fields.Date.to_date(week)))
+            # By day, not "date:week": Odoo's week follows the language's first day (Sunday in
+            # en_US), the summary's is the ISO week. A day's groups are few; the logs are not read.
+            totals = defaultdict(lambda: [0, 0])
+            for rm, day, key, count, minutes in Log._read_group(
+                domain, ["rm_id", "date:day", field_name], ["__count", "minutes:sum"]
+            ):
+                day = fields.Date.to_date(day)
+                summary_id = by_summary.get((rm.id, day - timedelta(days=day.weekday())))
                 if summary_id:
-                    values.append({
-                        "summary_id": summary_id, "kind": kind, field_name: key,
-                        "contact_count": count, "minutes": minutes or 0,
-                    })
+                    totals[summary_id, key][0] += count
+                    totals[summary_id, key][1] += minutes or 0
+            values += [
+                {"summary_id": summary_id, "kind": kind, field_name: key, "contact_count": count, "minutes": minutes}
+                for (summary_id, key), (count, minutes) in totals.items()
+            ]
         self.env["bank.weekly.summary.line"].sudo().create(values)

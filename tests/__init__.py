@@ -20,3 +20,5 @@ from . import test_dossier_concurrency
 from . import test_dossier_tours
 from . import test_handover_dossiers
 from . import test_handover_dossier_tours
+from . import test_journal
+from . import test_complaints
