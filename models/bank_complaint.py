@@ -9,7 +9,7 @@ COMPLAINT_STATES = [
     ("new", "New"),
     ("in_progress", "In progress"),
     ("resolved", "Resolved"),
-    ("closed", "Closed"),
+    ("closed", "Case closed"),
     ("cancelled", "Cancelled"),
 ]
 

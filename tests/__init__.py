@@ -22,3 +22,4 @@ from . import test_handover_dossiers
 from . import test_handover_dossier_tours
 from . import test_journal
 from . import test_complaints
+from . import test_journal_tours
