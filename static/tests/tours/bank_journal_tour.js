@@ -76,3 +76,52 @@ registry.category("web_tour.tours").add("bank_journal_weekly_tour", {
         },
     ],
 });
+
+/**
+ * The outlet head, in Chinese, finds a resolved complaint in the kanban by state, writes its
+ * root cause and closes the case; an overdue one stands out in its column.
+ */
+registry.category("web_tour.tours").add("bank_complaint_head_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the Relationship Banking app",
+            trigger: ".o_app[data-menu-xmlid='bank_relationship_manager.bank_menu_root']",
+            run: "click",
+        },
+        {
+            content: "Open the Complaints menu",
+            trigger: ".o_main_navbar button[data-menu-xmlid='bank_relationship_manager.bank_menu_complaints_section']",
+            run: "click",
+        },
+        {
+            content: "Open the complaints",
+            trigger: ".dropdown-item[data-menu-xmlid='bank_relationship_manager.bank_complaint_menu']",
+            run: "click",
+        },
+        {
+            content: "The overdue complaint is flagged in the in-progress column",
+            trigger: ".o_kanban_group:has(.o_column_title:contains('进行中')) .o_kanban_record:contains('逾期投诉客户'):contains('已逾期')",
+        },
+        {
+            content: "Open the resolved complaint",
+            trigger: ".o_kanban_group:has(.o_column_title:contains('已处理')) .o_kanban_record:contains('汇报巡回客户')",
+            run: "click",
+        },
+        {
+            content: "Write the root cause",
+            trigger: ".o_field_widget[name=root_cause] textarea",
+            run: "edit 高峰时段理财窗口不足",
+        },
+        {
+            content: "Close the case",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_close]",
+            run: "click",
+        },
+        {
+            content: "Closed",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('已结案')",
+        },
+    ],
+});
