@@ -42,7 +42,9 @@ class TestJournalTours(HttpCase):
             "resolution": "已向客户致歉并安排专人接待",
         })
         cls.resolved.action_resolve()
-        late = cls.env["res.partner"].create({"name": "逾期投诉客户", "is_bank_customer": True, "bank_rm_id": cls.rm.id})
+        late = cls.env["res.partner"].create(
+            {"name": "逾期投诉客户", "is_bank_customer": True, "bank_rm_id": cls.rm.id}
+        )
         Complaint.create({
             "partner_id": late.id, "description": "转账手续费有疑问", "category": "fees",
             "date_received": fields.Date.subtract(fields.Date.today(), days=10),
