@@ -64,6 +64,14 @@
         "data/bank_sales_data.xml",
         "views/crm_lead_views.xml",
         "views/bank_sales_menus.xml",
+        "security/bank_journal_security.xml",
+        "data/bank_journal_data.xml",
+        "views/bank_work_log_views.xml",
+        "views/bank_weekly_summary_views.xml",
+        "views/bank_monthly_meeting_views.xml",
+        "views/bank_annual_summary_views.xml",
+        "views/bank_complaint_views.xml",
+        "views/bank_journal_menus.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
@@ -78,6 +86,7 @@
         "demo/bank_handover_dossier_demo.xml",
         "demo/bank_maintenance_demo.xml",
         "demo/crm_lead_demo.xml",
+        "demo/bank_journal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -33,3 +33,10 @@ from . import bank_escalation
 from . import res_config_settings
 from . import bank_maintenance_demo_data
 from . import crm_lead
+from . import bank_journal_report
+from . import bank_work_log
+from . import bank_weekly_summary
+from . import bank_weekly_summary_line
+from . import bank_monthly_meeting
+from . import bank_annual_summary
+from . import bank_complaint

@@ -26,3 +26,6 @@ from . import test_escalation
 from . import test_maintenance_tours
 from . import test_sales_pipeline
 from . import test_sales_tours
+from . import test_journal
+from . import test_complaints
+from . import test_journal_tours
