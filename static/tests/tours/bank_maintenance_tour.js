@@ -141,8 +141,8 @@ registry.category("web_tour.tours").add("bank_maintenance_supervisor_tour", {
             run: "click",
         },
         {
-            content: "Open the request",
-            trigger: ".o_data_row:contains('寿星客户') .o_data_cell",
+            content: "Open the request waiting for a decision (not the customer list still shown)",
+            trigger: ".o_data_row:contains('寿星客户'):contains('已申请') .o_data_cell",
             run: "click",
         },
         {
