@@ -216,7 +216,12 @@ class BankMaintenancePlan(models.Model):
             refs=[r[3] for r in rows], deadlines=[r[4] for r in rows]))
         if not claimed:
             return 0
-        notes = self._plan_notes(kind, claimed)
+        # Summaries in the language of the RM who reads them (one pass per language of the batch).
+        langs = {user.id: user.lang for user in self.env["res.users"].browse({row[2] for row in claimed if row[2]})}
+        summaries = {}
+        for lang in set(langs.values()) | {self.env.lang}:
+            rows = [row for row in claimed if langs.get(row[2], self.env.lang) == lang]
+            summaries.update(self.with_context(lang=lang)._plan_summaries(kind, rows))
         partner_model_id = self.env["ir.model"]._get_id("res.partner")
         # mail_activity_quick_update: one activity each, no e-mail per activity to the RM.
         activities = self.env["mail.activity"].with_context(mail_activity_quick_update=True).create([
@@ -224,8 +229,9 @@ class BankMaintenancePlan(models.Model):
                 "res_model_id": partner_model_id,
                 "res_id": partner_id,
                 "activity_type_id": activity_type.id,
-                "summary": activity_type.summary,
-                "note": notes.get(plan_id, False),
+                # A plain summary, no HTML note: sanitising 40,000 notes cost 13 % of a holiday's run.
+                # Without one, the activity shows its (translated) type.
+                "summary": summaries.get(plan_id, False),
                 "user_id": user_id,
                 "date_deadline": deadline,
             }
@@ -241,14 +247,16 @@ class BankMaintenancePlan(models.Model):
         return len(claimed)
 
     @api.model
-    def _plan_notes(self, kind, claimed):
-        """The activity's note: which holiday or account it is about."""
+    def _plan_summaries(self, kind, claimed):
+        """The activity's summary where it says more than its type: the holiday or the account."""
+        if not claimed:
+            return {}
         if kind == "holiday":
             holidays = self.env["bank.holiday"].browse({row[4] for row in claimed})
             names = {holiday.id: holiday.name for holiday in holidays}
             return {row[0]: names.get(row[4]) for row in claimed}
         if kind == "maturity":
-            # sudo: the cron's note names the account the RM serves; read once for the batch.
+            # sudo: the cron's summary names the account the RM serves; read once for the batch.
             accounts = self.env["bank.account"].sudo().browse({row[4] for row in claimed})
             labels = {
                 account.id: self.env._(

@@ -58,12 +58,24 @@ class TestMaintenancePlanning(MaintenanceCase):
         greeting = self.activities(self.type_holiday)
         self.assertEqual(greeting.res_id, self.customer_a.id)
         self.assertEqual(greeting.date_deadline, holiday.date)
-        self.assertIn("Test Day", greeting.note)
+        self.assertIn("Test Day", greeting.summary)
         self.assertEqual(self.plan(D(2026, 12, 18)), 0)
         holiday.active = False
         self.env["bank.holiday"].create({"name": "Other", "date": D(2026, 12, 20)})
         self.plan(D(2026, 12, 19))
         self.assertEqual(len(self.activities(self.type_holiday)), 2, "a second holiday on the day is its own occasion")
+
+    def test_summaries_are_in_the_language_of_the_rm(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["bank_relationship_manager"], ["zh_CN"])
+        self.user_rm_a.lang = "zh_CN"
+        (self.customer_a | self.customer_b).bank_tier_id = self.tier_vip
+        self.plan(D(2027, 2, 3))  # Spring Festival on 6 February 2027
+        greetings = self.activities(self.type_holiday)
+        self.assertEqual(
+            {(a.res_id, a.summary) for a in greetings},
+            {(self.customer_a.id, "春节"), (self.customer_b.id, "Spring Festival")},
+        )
 
     def test_holidays_of_2026_and_2027_are_default_data(self):
         days = self.env["bank.holiday"].search([("date", ">=", D(2026, 1, 1)), ("date", "<=", D(2027, 12, 31))])
@@ -109,7 +121,7 @@ class TestMaintenancePlanning(MaintenanceCase):
         follow_ups = self.activities(self.type_maturity)
         self.assertEqual(follow_ups.mapped("date_deadline"), [D(2026, 12, 10), D(2026, 12, 14)])
         self.assertEqual(follow_ups.user_id, self.user_rm_b)
-        self.assertIn("T-MAT-1", " ".join(follow_ups.mapped("note")))
+        self.assertIn("T-MAT-1", " ".join(follow_ups.mapped("summary")))
         self.assertEqual(self.plan(D(2026, 12, 8)), 0)
         first.maturity_date = D(2026, 12, 15)  # extended: a new occasion
         self.plan(D(2026, 12, 8))
