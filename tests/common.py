@@ -142,7 +142,8 @@ class BankCase(TransactionCase):
     def crash_cron_midway(self, model_name, method, run):
         """Run ``run()`` (inside ``cron_batches_commit``) with ``method`` of ``model_name`` raising
         on its second call, a crash after the first batch; drop what was not committed, as the
-        database would, and return the records the first call worked on.
+        database would, and return the records of both calls: the committed batch and the
+        crashed one.
 
         (Not assertRaises: it rolls back to a savepoint of its own, taken before the commits.)"""
         model = type(self.env[model_name])
@@ -164,4 +165,4 @@ class BankCase(TransactionCase):
         self.assertTrue(crashed, "the cron did not reach a second batch")
         self.env.cr.execute("ROLLBACK TO SAVEPOINT cron_progress")
         self.env.invalidate_all(flush=False)
-        return calls[0]
+        return calls[0], calls[1]

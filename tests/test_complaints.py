@@ -11,13 +11,6 @@ from .common import BankCase
 D = datetime.date
 
 
-def commit(cron, processed=0, remaining=None, deactivate=False):
-    """Stands for the commit of a real cron run: what is done survives a crash."""
-    cron.env.flush_all()
-    cron.env.cr.execute("SAVEPOINT cron_progress")
-    return float("inf")
-
-
 @tagged("post_install", "-at_install")
 class TestComplaints(BankCase):
     """Customer complaints (客户投诉): deadline, workflow, the overdue reminder, access."""
@@ -97,7 +90,7 @@ class TestComplaints(BankCase):
         resolved = self.new(date_received=D(2025, 3, 3), resolution="已处理")
         resolved.action_resolve()
         fresh = self.new()
-        with patch.object(type(self.env["ir.cron"]), "_commit_progress", commit):
+        with self.cron_batches_commit():
             self.Complaint._cron_overdue()
             self.Complaint._cron_overdue()
         activities = overdue.sudo().activity_ids
@@ -116,32 +109,16 @@ class TestComplaints(BankCase):
             | self.new(self.customer_b, self.user_rm_b, date_received=D(2025, 3, 3))
             | self.new(self.customer_c, self.user_rm_c, date_received=D(2025, 3, 3))
         ).with_env(self.env)
-        model = type(self.Complaint)
-        original = model._bank_notify_overdue
-        calls = []
-
-        def crash_on_second_batch(records):
-            calls.append(records.ids)
-            if len(calls) == 2:
-                raise RuntimeError("power cut")
-            return original(records)
-
         with (
             patch("odoo.addons.bank_relationship_manager.models.bank_complaint._OVERDUE_BATCH", 1),
-            patch.object(type(self.env["ir.cron"]), "_commit_progress", commit),
+            self.cron_batches_commit(),
         ):
-            crashed = False
-            try:  # not assertRaises: its savepoint would swallow the cron's own
-                with patch.object(model, "_bank_notify_overdue", crash_on_second_batch):
-                    self.Complaint._cron_overdue()
-            except RuntimeError:
-                crashed = True
-            self.assertTrue(crashed)
-            self.env.cr.execute("ROLLBACK TO SAVEPOINT cron_progress")
-            self.env.invalidate_all(flush=False)
+            first, crashed = self.crash_cron_midway(
+                "bank.complaint", "_bank_notify_overdue", self.Complaint._cron_overdue
+            )
             # (The demo data may hold overdue complaints too: batches are checked by their ids.)
-            self.assertTrue(all(self.Complaint.browse(calls[0]).mapped("overdue_notified")), "first batch kept")
-            self.assertFalse(self.Complaint.browse(calls[1]).overdue_notified, "the crashed batch rolled back")
+            self.assertTrue(all(first.mapped("overdue_notified")), "first batch kept")
+            self.assertFalse(crashed.overdue_notified, "the crashed batch rolled back")
             self.Complaint._cron_overdue()
         self.assertTrue(all(complaints.mapped("overdue_notified")))
         self.assertEqual([len(c.sudo().activity_ids) for c in complaints], [1, 1, 1], "nobody reminded twice")

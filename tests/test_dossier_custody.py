@@ -572,7 +572,7 @@ class TestDossierCustody(DossierCase):
             patch("odoo.addons.bank_relationship_manager.models.bank_dossier_checkout._OVERDUE_BATCH", 1),
             self.cron_batches_commit(),
         ):
-            first = self.crash_cron_midway(
+            first, _crashed = self.crash_cron_midway(
                 "bank.dossier.checkout", "_bank_notify_overdue", self.env["bank.dossier.checkout"]._cron_overdue
             )
             self.assertEqual(lines.filtered("overdue_notified"), first, "the first batch was kept")
