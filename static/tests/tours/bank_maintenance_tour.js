@@ -26,6 +26,20 @@ registry.category("web_tour.tours").add("bank_maintenance_rm_tour", {
             run: "click",
         },
         {
+            content: "See the month's activities in the calendar",
+            trigger: ".o_control_panel .o_switch_view.o_calendar",
+            run: "click",
+        },
+        {
+            content: "The calendar shows the greeting",
+            trigger: ".o_calendar_renderer .fc-event:contains('生日祝福')",
+        },
+        {
+            content: "Back to the list",
+            trigger: ".o_control_panel .o_switch_view.o_list",
+            run: "click",
+        },
+        {
             content: "Mark the birthday greeting done",
             trigger: ".o_data_row:contains('寿星客户'):contains('生日祝福') button[name=action_bank_open_done_form]",
             run: "click",
@@ -114,6 +128,20 @@ registry.category("web_tour.tours").add("bank_maintenance_rm_tour", {
         {
             content: "The dialog closed",
             trigger: "body:not(:has(.modal))",
+        },
+        {
+            content: "Open the Maintenance menu",
+            trigger: ".o_main_navbar button[data-menu-xmlid='bank_relationship_manager.bank_menu_maintenance_section']",
+            run: "click",
+        },
+        {
+            content: "Open the VIP time share",
+            trigger: ".dropdown-item[data-menu-xmlid='bank_relationship_manager.bank_vip_time_share_menu']",
+            run: "click",
+        },
+        {
+            content: "The RM's month is in the pivot",
+            trigger: ".o_pivot .o_pivot_header_cell_closed:contains('维护客户经理')",
         },
     ],
 });
