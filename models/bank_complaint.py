@@ -5,6 +5,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
+from ..tools.cron_batches import process_in_batches
+
 COMPLAINT_STATES = [
     ("new", "New"),
     ("in_progress", "In progress"),
@@ -240,16 +242,7 @@ class BankComplaint(models.Model):
         deadline and not resolved, once. Each batch creates its activities and marks its
         complaints in one transaction, then commits: a crashed run is finished by the next."""
         domain = Domain("is_overdue", "=", True) & Domain("overdue_notified", "=", False)
-        remaining = self.search_count(domain)
-        self.env["ir.cron"]._commit_progress(remaining=remaining)
-        while True:
-            batch = self.search(domain, limit=_OVERDUE_BATCH, order="id")
-            if not batch:
-                break
-            batch._bank_notify_overdue()
-            remaining -= len(batch)
-            if self.env["ir.cron"]._commit_progress(len(batch), remaining=max(remaining, 0)) <= 0:
-                break
+        process_in_batches(self, domain, _OVERDUE_BATCH, lambda batch: batch._bank_notify_overdue())
 
     def _bank_notify_overdue(self):
         activity_type = self.env.ref("bank_relationship_manager.mail_activity_type_complaint_overdue")
@@ -257,9 +250,7 @@ class BankComplaint(models.Model):
         model_id = self.env["ir.model"]._get_id(self._name)
         values = []
         for complaint in self:
-            unit = complaint.unit_id
-            # The unit head; a unit without head falls back to its nearest overseer.
-            user = unit.head_user_id or unit.supervisor_user_id or unit.oversight_user_ids[:1]
+            user = complaint.unit_id._custodian_user()
             if user:
                 values.append({
                     "res_model_id": model_id,

@@ -8,6 +8,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import format_datetime
 
+from ..tools.cron_batches import process_in_batches
+
 CHECKOUT_STATES = [
     ("requested", "Requested"),
     ("approved", "Approved"),
@@ -259,25 +261,14 @@ class BankDossierCheckout(models.Model):
         Each batch creates its activities and marks its lines in one transaction, then commits:
         a run that crashed midway is finished by the next one, nothing is sent twice."""
         domain = Domain("is_overdue", "=", True) & Domain("overdue_notified", "=", False)
-        remaining = self.search_count(domain)
-        self.env["ir.cron"]._commit_progress(remaining=remaining)
-        while True:
-            batch = self.search(domain, limit=_OVERDUE_BATCH, order="id")
-            if not batch:
-                break
-            batch._bank_notify_overdue()
-            remaining -= len(batch)
-            if self.env["ir.cron"]._commit_progress(len(batch), remaining=max(remaining, 0)) <= 0:
-                break
+        process_in_batches(self, domain, _OVERDUE_BATCH, lambda batch: batch._bank_notify_overdue())
 
     def _bank_notify_overdue(self):
         activity_type = self.env.ref("bank_relationship_manager.mail_activity_type_dossier_overdue")
         today = fields.Date.context_today(self)
         values = []
         for line in self:
-            unit = line.dossier_id.unit_id
-            # The custodian; a unit without head falls back to its nearest overseer.
-            user = unit.head_user_id or unit.supervisor_user_id or unit.oversight_user_ids[:1]
+            user = line.dossier_id.unit_id._custodian_user()
             if user:
                 values.append({
                     "res_model_id": self.env["ir.model"]._get_id(self._name),

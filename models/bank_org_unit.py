@@ -148,6 +148,11 @@ class BankOrgUnit(models.Model):
     def _check_rm_grades(self):
         self.rm_ids._check_grade_fits_unit()
 
+    def _custodian_user(self):
+        """Who is reminded of the unit's overdue files: its head, else its nearest overseer
+        (nobody for no unit)."""
+        return self.head_user_id or self.supervisor_user_id or self.oversight_user_ids[:1]
+
     def _level_label(self, level):
         """Translated label of a level value, for messages."""
         return dict(self._fields["level"]._description_selection(self.env))[level]

@@ -69,13 +69,15 @@ class BankRm(models.Model):
             rm.backup_customer_count = backup.get(rm, 0)
 
     def _compute_vip_time_share(self):
-        today = fields.Date.context_today(self)
-        shares = self._vip_time_shares(today.replace(day=1), today)
+        month = fields.Date.context_today(self).replace(day=1)
+        # sudo: the month's figure is shown to whoever may read the RM (the view's rules are per RM).
+        rows = self.env["bank.vip.time.share"].sudo().search([("rm_id", "in", self.ids), ("month", "=", month)])
+        by_rm = {row.rm_id.id: row for row in rows}
         target = self._vip_time_share_target() * 100
         for rm in self:
-            total, vip = shares.get(rm.id, (0, 0))
-            rm.minutes_logged = total
-            rm.vip_time_share = round(100.0 * vip / total, 1) if total else 0.0
+            row = by_rm.get(rm.id)
+            rm.minutes_logged = row.minutes_total if row else 0
+            rm.vip_time_share = row.vip_share if row else 0.0
             rm.vip_time_share_target = target
 
     @api.constrains("grade_id", "unit_id")
@@ -152,16 +154,6 @@ class BankRm(models.Model):
         action["domain"] = ["|", ("outgoing_rm_id", "=", self.id), ("incoming_rm_id", "=", self.id)]
         action["context"] = {"default_outgoing_rm_id": self.id}
         return action
-
-    def _vip_time_shares(self, date_from, date_to):
-        """``{rm_id: (minutes logged, minutes on tiered customers)}`` between two dates, in two
-        grouped queries over the maintenance logs."""
-        # sudo: an aggregate shown to whoever may read the RM, over logs of every customer they served.
-        logs = self.env["bank.maintenance.log"].sudo()
-        domain = [("rm_id", "in", self.ids), ("date", ">=", date_from), ("date", "<=", date_to)]
-        total = dict(logs._read_group(domain, ["rm_id"], ["minutes:sum"]))
-        vip = dict(logs._read_group(domain + [("tier_id", "!=", False)], ["rm_id"], ["minutes:sum"]))
-        return {rm.id: (minutes, vip.get(rm, 0)) for rm, minutes in total.items()}
 
     @api.model
     def _vip_time_share_target(self):

@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 
 from ..tools import id_number
+from ..tools.cron_batches import process_in_batches
 from .bank_maintenance_band import MAINTENANCE_LEVELS
 
 # Fields that move a customer between RMs or units: only unit heads and above may write them.
@@ -362,17 +363,10 @@ class ResPartner(models.Model):
             ("is_bank_customer", "=", True),
             "|", ("bank_evaluated_on", "=", False), ("bank_evaluated_on", "<", date),
         ]
-        Partner = self.with_context(active_test=False)
-        remaining = Partner.search_count(domain)
-        self.env["ir.cron"]._commit_progress(remaining=remaining)
-        while True:
-            batch = Partner.search(domain, limit=_EVALUATION_BATCH, order="id")
-            if not batch:
-                break
-            engine._evaluate_and_apply(batch.ids, date, rule_sets)
-            remaining -= len(batch)
-            if self.env["ir.cron"]._commit_progress(len(batch), remaining=max(remaining, 0)) <= 0:
-                break
+        process_in_batches(
+            self.with_context(active_test=False), domain, _EVALUATION_BATCH,
+            lambda batch: engine._evaluate_and_apply(batch.ids, date, rule_sets),
+        )
 
     def action_bank_request_escalation(self):
         """Open a joint maintenance request (提请上级联合维护) for this customer."""

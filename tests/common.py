@@ -12,6 +12,16 @@ GROUP_OFFICE = PREFIX + "group_bank_office"
 GROUP_HR = PREFIX + "group_bank_hr"
 GROUP_ADMIN = PREFIX + "group_bank_admin"
 
+# Modules whose Chinese terms the browser tours show.
+TOUR_MODULES = ("base", "web", "mail", "contacts", "bank_relationship_manager")
+
+
+def load_chinese(env, modules=TOUR_MODULES):
+    """Activate Simplified Chinese with the terms of ``modules``: bank staff work in it."""
+    env["res.lang"]._activate_lang("zh_CN")
+    env["ir.module.module"]._load_module_terms(list(modules), ["zh_CN"])
+
+
 # Valid 18-character PRC ID numbers (GB 11643 check digits verified by hand).
 ID_A = "11010519491231002X"
 ID_B = "110105199001011232"

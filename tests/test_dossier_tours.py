@@ -2,7 +2,7 @@
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import GROUP_RM, GROUP_UNIT_HEAD
+from .common import GROUP_RM, GROUP_UNIT_HEAD, load_chinese
 
 
 @tagged("post_install", "-at_install")
@@ -12,10 +12,7 @@ class TestDossierTours(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["base", "web", "mail", "contacts", "bank_relationship_manager"], ["zh_CN"]
-        )
+        load_chinese(cls.env)
         Unit = cls.env["bank.org.unit"]
         branch = Unit.create({"name": "档案巡回分行", "code": "DTOUR", "level": "branch"})
         cls.head = new_test_user(cls.env, "tour_dossier_head", groups=GROUP_UNIT_HEAD, name="巡回网点负责人",

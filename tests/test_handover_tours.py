@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import GROUP_HR, GROUP_OFFICE, GROUP_RM, GROUP_SUPERVISOR, GROUP_UNIT_HEAD
+from .common import GROUP_HR, GROUP_OFFICE, GROUP_RM, GROUP_SUPERVISOR, GROUP_UNIT_HEAD, load_chinese
 
 
 @tagged("post_install", "-at_install")
@@ -11,10 +11,7 @@ class TestHandoverTours(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["base", "web", "mail", "contacts", "bank_relationship_manager"], ["zh_CN"]
-        )
+        load_chinese(cls.env)
 
         def user(login, groups, name):
             return new_test_user(cls.env, login, groups=groups, name=name, lang="zh_CN")

@@ -2,7 +2,7 @@
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import GROUP_RM, GROUP_SUPERVISOR, GROUP_UNIT_HEAD
+from .common import GROUP_RM, GROUP_SUPERVISOR, GROUP_UNIT_HEAD, load_chinese
 
 
 @tagged("post_install", "-at_install")
@@ -12,10 +12,7 @@ class TestJournalTours(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["base", "web", "mail", "contacts", "bank_relationship_manager"], ["zh_CN"]
-        )
+        load_chinese(cls.env)
         cls.supervisor = new_test_user(cls.env, "tour_journal_sup", groups=GROUP_SUPERVISOR, name="巡回支行主管",
                                        lang="zh_CN")
         Unit = cls.env["bank.org.unit"]

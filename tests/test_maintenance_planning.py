@@ -5,7 +5,7 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import PREFIX
+from .common import PREFIX, load_chinese
 from .maintenance_common import MaintenanceCase
 
 D = datetime.date
@@ -66,8 +66,7 @@ class TestMaintenancePlanning(MaintenanceCase):
         self.assertEqual(len(self.activities(self.type_holiday)), 2, "a second holiday on the day is its own occasion")
 
     def test_summaries_are_in_the_language_of_the_rm(self):
-        self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(["bank_relationship_manager"], ["zh_CN"])
+        load_chinese(self.env, ["bank_relationship_manager"])
         self.user_rm_a.lang = "zh_CN"
         (self.customer_a | self.customer_b).bank_tier_id = self.tier_vip
         self.plan(D(2027, 2, 3))  # Spring Festival on 6 February 2027

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import GROUP_RM, PREFIX
+from .common import GROUP_RM, PREFIX, load_chinese
 
 
 @tagged("post_install", "-at_install")
@@ -11,10 +11,7 @@ class TestSalesTours(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env["ir.module.module"]._load_module_terms(
-            ["base", "web", "mail", "crm", "sales_team", "bank_relationship_manager"], ["zh_CN"]
-        )
+        load_chinese(cls.env, ("base", "web", "mail", "crm", "sales_team", "bank_relationship_manager"))
         ref = cls.env.ref
         branch = cls.env["bank.org.unit"].create({"name": "Tour Sales Branch", "code": "TSB", "level": "branch"})
         outlet = cls.env["bank.org.unit"].create({
