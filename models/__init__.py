@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from . import bank_guard_mixin
 from . import bank_unit_level
 from . import bank_org_unit
 from . import bank_rm_grade

@@ -2,9 +2,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-_DECISION_FIELDS = {"state", "decided_by_id", "decided_on", "supervisor_user_id", "partner_id", "month",
-                    "requested_by_id"}
-
 
 class BankEscalation(models.Model):
     """An RM asks the sub-branch to maintain an important customer jointly (提请上级联合维护).
@@ -14,8 +11,17 @@ class BankEscalation(models.Model):
 
     _name = "bank.escalation"
     _description = "Joint maintenance request"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["bank.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "request_date desc, id desc"
+    # The guard (models/bank_guard_mixin.py): the decision and its author only through Accept or
+    # Decline; the request is dated and signed by its author, for the customer it was made for.
+    _bank_action_fields = frozenset({
+        "state", "decided_by_id", "decided_on", "supervisor_user_id", "requested_by_id", "request_date",
+        "month", "name", "partner_rm_user_id", "partner_backup_rm_user_id", "unit_id",
+    })
+    _bank_fixed_fields = frozenset({"partner_id"})
+    _bank_locked_states = frozenset({"accepted", "declined"})
+    _bank_steps = {"decide": ("requested",)}
 
     name = fields.Char(compute="_compute_name", store=True)
     partner_id = fields.Many2one(
@@ -46,6 +52,7 @@ class BankEscalation(models.Model):
     decision_note = fields.Text(tracking=True)
     decided_by_id = fields.Many2one("res.users", string="Decided by", readonly=True, ondelete="restrict")
     decided_on = fields.Date(readonly=True)
+    can_decide = fields.Boolean(compute="_compute_bank_can", help="The user may accept or decline it.")
 
     _partner_month_uniq = models.Constraint(
         "UNIQUE(partner_id, month)", "A customer can be escalated for joint maintenance once per month."
@@ -65,20 +72,22 @@ class BankEscalation(models.Model):
         for request in self:
             request.month = request.request_date.replace(day=1) if request.request_date else False
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    @api.model
+    def _bank_prepare_create(self, vals_list):
         today = fields.Date.context_today(self)
         for vals in vals_list:
             if not self.env.su:
-                # The request is dated and signed by its author, not by the caller's values.
                 vals["request_date"] = today
                 vals["requested_by_id"] = self.env.uid
-                vals["state"] = "requested"
-            partner = self.env["res.partner"].browse(vals.get("partner_id"))
+            partner_id = vals.get("partner_id", self.env.context.get("default_partner_id"))
+            partner = self.env["res.partner"].browse(partner_id)
             self._check_may_request(partner)
             date = fields.Date.to_date(vals.get("request_date")) or today
             self._check_once_a_month(partner, date)
             vals["supervisor_user_id"] = self._supervisor_for(partner).id
+
+    @api.model_create_multi
+    def create(self, vals_list):
         requests = super().create(vals_list)
         activity_type = self.env.ref("bank_relationship_manager.mail_activity_type_escalation")
         for request in requests:
@@ -90,16 +99,6 @@ class BankEscalation(models.Model):
             )
         return requests
 
-    def write(self, vals):
-        if _DECISION_FIELDS & set(vals) and not self.env.su:
-            raise UserError(self.env._(
-                "Joint maintenance request %(request)s: %(fields)s change only through Accept or Decline.",
-                request=", ".join(self.mapped("name")), fields=", ".join(sorted(_DECISION_FIELDS & set(vals))),
-            ))
-        if "reason" in vals and not self.env.su and any(r.state != "requested" for r in self):
-            raise UserError(self.env._("A decided joint maintenance request cannot be changed (field Reason)."))
-        return super().write(vals)
-
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         raise UserError(self.env._("Joint maintenance requests are kept; decline them instead."))
@@ -110,23 +109,19 @@ class BankEscalation(models.Model):
     def action_decline(self, note=None):
         return self._decide("declined", note)
 
+    def _bank_may_decide(self):
+        deciders = self.supervisor_user_id | self.unit_id.oversight_user_ids
+        if not self.env.su and self.env.user not in deciders:
+            return self.env._(
+                "only %(supervisor)s or a supervisor above the unit may accept or decline it.",
+                supervisor=self.supervisor_user_id.name,
+            )
+        return None
+
     def _decide(self, state, note):
-        self.check_access("read")
         today = fields.Date.context_today(self)
-        for request in self:
-            if request.state != "requested":
-                raise UserError(self.env._(
-                    "Joint maintenance request %(request)s was already decided (field State).", request=request.name
-                ))
-            deciders = request.supervisor_user_id | request.unit_id.oversight_user_ids
-            if not self.env.su and self.env.user not in deciders:
-                raise AccessError(self.env._(
-                    "Joint maintenance request %(request)s: only %(supervisor)s or a supervisor above the unit "
-                    "may accept or decline it.",
-                    request=request.name, supervisor=request.supervisor_user_id.name,
-                ))
-            # sudo: the decision fields are written only here, after the check above.
-            request.sudo().write({
+        for request in self._bank_start_step("decide"):
+            request._bank_system_write({
                 "state": state,
                 "decided_by_id": self.env.uid,
                 "decided_on": today,

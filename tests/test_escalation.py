@@ -48,16 +48,28 @@ class TestEscalation(BankCase):
         with self.assertRaises(AccessError):
             self.request(self.customer_c)  # not served by rm_a
         request = self.request()
+        # The buttons show only for whom the click would succeed (the same rule).
+        self.assertEqual(
+            [request.with_user(u).can_decide for u in (self.user_rm_a, self.user_head_1, self.user_supervisor)],
+            [False, False, True],
+        )
         with self.assertRefused(AccessError, "only t_supervisor"):
             request.with_user(self.user_rm_b).action_accept()
         with self.assertRefused(AccessError, "only t_supervisor"):
             request.with_user(self.user_head_1).action_decline()
-        with self.assertRefused(UserError, "Accept or Decline"):
+        with self.assertRefused(AccessError, "field State: it is set by the record's actions only"):
             request.with_user(self.user_rm_a).write({"state": "accepted"})
+        # Nor when created: in the values or as a default of the context.
+        Request = self.env["bank.escalation"].with_user(self.user_rm_b)
+        with self.assertRefused(AccessError, "field Decided by: it is set by the record's actions only"):
+            Request.create({"partner_id": self.customer_b.id, "reason": "x", "decided_by_id": self.user_rm_b.id})
+        with self.assertRefused(AccessError, "field State: it is set by the record's actions only"):
+            Request.with_context(default_state="accepted").create({"partner_id": self.customer_b.id, "reason": "x"})
         with self.assertRaises(AccessError):
             request.with_user(self.user_rm_c).read(["reason"])
         request.with_user(self.user_supervisor).action_decline()
-        with self.assertRefused(UserError, "already decided"):
+        self.assertFalse(request.with_user(self.user_supervisor).can_decide)
+        with self.assertRefused(UserError, "it is Declined"):
             request.with_user(self.user_supervisor).action_accept()
         with self.assertRefused(AccessError, "not allowed to delete"):
             request.with_user(self.user_rm_a).unlink()

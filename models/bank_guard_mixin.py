@@ -1,0 +1,267 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""The add-on's one guard and approval mechanism (docs/guards.md).
+
+Odoo's ``readonly`` is a hint to the web client only: ``create``, ``write``, ``copy``, x2many
+commands and ``load()`` accept any field over RPC, and ``default_<field>`` keys of the context
+feed ``create`` (docs/security.md). Every bank model inherits ``bank.guard.mixin`` and declares
+what its users may not write; the mixin enforces it on every path into the database, with one
+exception type and one message shape, and computes from the same rule whether a button may be
+pressed (the pattern of ``hr_holidays``' ``_check_approval_update`` / ``can_approve``).
+"""
+from odoo import api, models
+from odoo.exceptions import AccessError
+
+# Fields of mail.thread / mail.activity.mixin that Odoo itself writes as the user on a record
+# that is otherwise locked (attaching a document, following, scheduling an activity).
+MAIL_FIELDS = frozenset({
+    "message_main_attachment_id", "message_follower_ids", "message_ids", "activity_ids",
+    "website_message_ids", "message_partner_ids",
+})
+
+
+class BankGuardError(AccessError):
+    """The one refusal of the guard: names the record, the field and why.
+
+    A subclass of ``AccessError`` (itself a ``UserError``): the web client shows it as a
+    refusal, and RPC callers can tell it from a validation error.
+    """
+
+
+def guard_error(record, field_name, why):
+    """Build the guard's refusal for ``record`` (or a model) and ``field_name``.
+
+    One message shape everywhere: "<record>, field <label>: <why>".
+    """
+    env = record.env
+    field = record._fields.get(field_name)
+    label = field.get_description(env)["string"] if field else field_name
+    model_label = env["ir.model"]._get(record._name).name or record._name
+    # The record's own name only when the user may read it (display names are read as
+    # superuser; docs/security.md, "names through many2ones").
+    named = record[:1].id and record[:1]._filtered_access("read")
+    name = named.display_name if named else model_label
+    return BankGuardError(env._(
+        "%(record)s, field %(field)s: %(why)s", record=name, field=label, why=why,
+    ))
+
+
+def check_readable_partners(model, vals_list, field_names=None, creating=False):
+    """Refuse a many2one to ``res.partner`` that points to a contact the user may not read.
+
+    Display names are read as superuser: pointing a writable many2one (a complaint's customer,
+    a contact's parent company) at any id would hand its name and address to the writer. The
+    refusal names the field, never the record. ``field_names`` limits the check (default: every
+    many2one to ``res.partner`` of ``model``).
+    """
+    if model.env.su:
+        return
+    fields_ = [
+        name for name, field in model._fields.items()
+        if field.type == "many2one" and field.comodel_name == "res.partner" and field.store
+        and (field_names is None or name in field_names)
+    ]
+    context = model.env.context
+    wanted = {}
+    for vals in vals_list:
+        for name in fields_:
+            # On create, a ``default_<field>`` of the context is a value like any other.
+            value = vals[name] if name in vals else (context.get(f"default_{name}") if creating else None)
+            if isinstance(value, models.BaseModel):
+                value = value.id
+            if isinstance(value, int) and value:
+                wanted.setdefault(value, name)
+    if not wanted:
+        return
+    partners = model.env["res.partner"].browse(list(wanted)).with_context(active_test=False)
+    existing = partners.exists()
+    readable = existing._filtered_access("read")
+    for partner_id, name in wanted.items():
+        if partner_id not in readable.ids:
+            raise guard_error(model.browse(), name, model.env._(
+                "the contact chosen does not exist or is not one you may read."
+            ))
+
+
+class BankGuardMixin(models.AbstractModel):
+    """Guarded fields, locked states and approval steps of a bank model.
+
+    A model declares, as class attributes:
+
+    ``_bank_action_fields``
+        Written only by the model's own actions and by the system (crons, engines): state,
+        who approved and when, computed figures. Refused to users in ``create`` values and
+        in ``default_<field>`` keys of the context (unless equal to the field's own default),
+        in ``write`` (so in x2many commands and ``load()``, which go through both), and
+        dropped from ``copy``.
+    ``_bank_fixed_fields``
+        Given at creation, never changed afterwards (the customer of a log, its author).
+    ``_bank_locked_states``
+        States in which the record is read-only to users, but for ``_bank_lock_exempt_fields``.
+    ``_bank_steps``
+        ``{step: allowed_states}``. ``_bank_may_<step>()`` returns why the current user may not
+        take the step on the record (``None`` when they may). ``_bank_start_step`` enforces it
+        in the action; a ``can_<step>`` field computed by ``_compute_bank_can`` shows the button
+        only when the click would succeed.
+
+    Actions write what users may not through ``_bank_system_write`` / ``_bank_system_create``,
+    the one choke point that writes as superuser.
+    """
+
+    _name = "bank.guard.mixin"
+    _description = "Bank guard (guarded fields, states and steps)"
+
+    _bank_action_fields = frozenset()
+    _bank_fixed_fields = frozenset()
+    _bank_locked_states = frozenset()
+    _bank_lock_exempt_fields = MAIL_FIELDS
+    _bank_state_field = "state"
+    _bank_steps = {}
+
+    # ------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------
+
+    @api.depends_context("uid")
+    def _compute_bank_can(self):
+        """Every ``can_<step>`` field of the model, from the rule that the step enforces."""
+        steps = [step for step in self._bank_steps if f"can_{step}" in self._fields]
+        for record in self:
+            for step in steps:
+                record[f"can_{step}"] = not record._bank_step_problem(step)
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            self._bank_guard_create(vals_list)
+        self._bank_prepare_create(vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            self._bank_guard_write(vals)
+        return super().write(vals)
+
+    def copy_data(self, default=None):
+        """A copy starts afresh: what the actions set (state, approvals) is not carried over,
+        even when asked for through ``default``."""
+        vals_list = super().copy_data(default)
+        if not self.env.su:
+            for vals in vals_list:
+                for field_name in self._bank_action_fields:
+                    vals.pop(field_name, None)
+        return vals_list
+
+    @api.model
+    def _bank_prepare_create(self, vals_list):
+        """Hook: fill in what the system sets at creation (author, date, the decider), after the
+        guard checked the caller's values. Values set here are the model's, not the caller's."""
+
+    # ------------------------------------------------------------------
+    # Enforcement
+    # ------------------------------------------------------------------
+
+    def _bank_guard_create(self, vals_list):
+        context_defaults = {
+            key[len("default_"):]: value for key, value in self.env.context.items()
+            if key.startswith("default_") and key[len("default_"):] in self._bank_action_fields
+        }
+        for field_name, value in context_defaults.items():
+            if self._bank_differs_from_default(field_name, value):
+                raise guard_error(self, field_name, self.env._(
+                    "it is set by the record's actions only, not by a default of the context."
+                ))
+        for vals in vals_list:
+            for field_name in self._bank_action_fields.intersection(vals):
+                if self._bank_differs_from_default(field_name, vals[field_name]):
+                    raise guard_error(self, field_name, self.env._(
+                        "it is set by the record's actions only, not when the record is created."
+                    ))
+        check_readable_partners(self, vals_list, creating=True)
+
+    def _bank_guard_write(self, vals):
+        for field_name in self._bank_action_fields.intersection(vals):
+            raise guard_error(self, field_name, self.env._("it is set by the record's actions only."))
+        for field_name in self._bank_fixed_fields.intersection(vals):
+            field = self._fields[field_name]
+            new = field.convert_to_cache(vals[field_name], self, validate=False)
+            for record in self:
+                if field.convert_to_cache(record[field_name], record, validate=False) != new:
+                    raise guard_error(record, field_name, self.env._(
+                        "it is given when the record is created and cannot be changed afterwards."
+                    ))
+        if self._bank_locked_states:
+            changed = set(vals) - self._bank_lock_exempt_fields
+            state_field = self._bank_state_field
+            for record in self:
+                if changed and record[state_field] in self._bank_locked_states:
+                    raise guard_error(record, sorted(changed)[0], self.env._(
+                        "the record is %(state)s and can no longer be changed.",
+                        state=record._bank_state_label(),
+                    ))
+        check_readable_partners(self, [vals])
+
+    def _bank_differs_from_default(self, field_name, value):
+        """Whether ``value`` differs from what the field gets by itself (its default, without the
+        context's ``default_`` keys): the web client may send a field's own default back."""
+        field = self._fields[field_name]
+        if field.type in ("one2many", "many2many"):
+            return bool(value)
+        clean = self.with_context({
+            key: val for key, val in self.env.context.items() if not key.startswith("default_")
+        })
+        default = clean.default_get([field_name]).get(field_name, False)
+        return field.convert_to_cache(value, self, validate=False) != field.convert_to_cache(
+            default, self, validate=False
+        )
+
+    # ------------------------------------------------------------------
+    # Steps
+    # ------------------------------------------------------------------
+
+    def _bank_step_problem(self, step):
+        """Why the current user may not take ``step`` on this record, or ``None``."""
+        self.ensure_one()
+        allowed_states = self._bank_steps[step]
+        if allowed_states and self[self._bank_state_field] not in allowed_states:
+            return self.env._("it is %(state)s.", state=self._bank_state_label())
+        checker = getattr(self, f"_bank_may_{step}", None)
+        return checker() if checker else None
+
+    def _bank_start_step(self, step):
+        """Refuse ``step`` unless the user may read every record and take it on each; return
+        the records, so that an action reads ``for record in self._bank_start_step("approve")``."""
+        self.check_access("read")
+        for record in self:
+            problem = record._bank_step_problem(step)
+            if problem:
+                raise guard_error(record, self._bank_state_field, problem)
+        return self
+
+    def _bank_state_label(self, state=None):
+        state = state or self[self._bank_state_field]
+        field = self._fields[self._bank_state_field]
+        return dict(field._description_selection(self.env)).get(state, state or "-")
+
+    # ------------------------------------------------------------------
+    # The choke point
+    # ------------------------------------------------------------------
+
+    def _bank_system_write(self, vals):
+        """Write fields that no user may write, for an action that has checked its caller.
+
+        The one place where the model writes as superuser (docs/guards.md): the action calls
+        it after ``_bank_start_step`` (or its own documented check), so the values come from the
+        action, never from the caller's context or parameters. Returns the records as they were
+        (not sudo)."""
+        self.sudo().write(vals)
+        return self
+
+    @api.model
+    def _bank_system_create(self, vals_list):
+        """Create records whose values come from an action or the system (registers, history,
+        records a cron plans). Same choke point as ``_bank_system_write``; returns them not sudo."""
+        return self.sudo().create(vals_list).sudo(False)
