@@ -61,7 +61,7 @@ class BankDossier(models.Model):
     state = fields.Selection(DOSSIER_STATES, required=True, default="draft", readonly=True, tracking=True, index=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     # Stored owners of the customer: the record rules compare them to the user in SQL, so access
-    # follows a reassignment of the customer at once (SECURITY.md item 5).
+    # follows a reassignment of the customer at once (docs/security.md item 5).
     partner_rm_user_id = fields.Many2one(
         related="partner_id.bank_rm_user_id", store=True, index=True, string="Primary RM user"
     )
@@ -370,7 +370,7 @@ class BankDossier(models.Model):
     def _bank_lock_head(self):
         """Lock the dossier rows before deciding anything: a transaction that changed their custody
         after ours started makes this fail with a serialisation error, and the request is retried
-        on fresh data instead of deciding on a stale picture (SECURITY.md item 11)."""
+        on fresh data instead of deciding on a stale picture (docs/security.md item 11)."""
         if self.ids:
             self.env.execute_query(SQL(
                 "UPDATE bank_dossier SET ledger_seq = ledger_seq WHERE id = ANY(%s)", sorted(self.ids)
@@ -404,7 +404,7 @@ class BankDossier(models.Model):
         return self.env.su or self.env.user.has_group("bank_relationship_manager.group_bank_unit_head")
 
     def _bank_check_write(self, vals):
-        """``readonly`` protects nothing over RPC (SECURITY.md item 1): custody changes only through
+        """``readonly`` protects nothing over RPC (docs/security.md item 1): custody changes only through
         the actions, and a dossier in custody is a locked archive, for every user."""
         if any(f in vals for f in _IMMUTABLE_FIELDS):
             raise AccessError(self.env._(

@@ -91,7 +91,7 @@ class BankDossierCheckout(models.Model):
     )
 
     # At most one open check-out per dossier, whatever the code path: two custodians approving
-    # two requests at the same moment cannot both succeed (SECURITY.md item 11).
+    # two requests at the same moment cannot both succeed (docs/security.md item 11).
     _dossier_open_uniq = models.UniqueIndex(
         "(dossier_id) WHERE state IN ('approved', 'out')",
         "A dossier can have one open check-out (approved or out) at a time: it is already promised or out.",
@@ -104,7 +104,7 @@ class BankDossierCheckout(models.Model):
     @api.depends("dossier_id.bag_no", "borrower_id")
     def _compute_display_name(self):
         for line in self:
-            # sudo: the bag number and the borrower's name only (SECURITY.md item 7: no customer name);
+            # sudo: the bag number and the borrower's name only (docs/security.md item 7: no customer name);
             # a borrower reads their line even after the customer moved to another RM.
             line_sudo = line.sudo()
             line.display_name = f"{line_sudo.dossier_id.bag_no or ''} / {line_sudo.borrower_id.name or ''}"
@@ -369,7 +369,7 @@ class BankDossierCheckout(models.Model):
 
     def _bank_check_write(self, vals):
         """Custody fields only through the actions; purpose and due date never once the line is
-        done; the borrower edits their own request until it is approved (SECURITY.md item 1)."""
+        done; the borrower edits their own request until it is approved (docs/security.md item 1)."""
         custody = [f for f in vals if f in _CUSTODY_FIELDS]
         if custody and not self.env.su:
             raise AccessError(self.env._(

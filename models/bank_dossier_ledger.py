@@ -46,7 +46,7 @@ def ledger_hash(previous_hash, row):
 class BankDossierLedger(models.Model):
     """The custody ledger: one row per custody event, appended, never changed or deleted.
 
-    Chatter can be deleted by anyone who may write the dossier (SECURITY.md item 8); this
+    Chatter can be deleted by anyone who may write the dossier (docs/security.md item 8); this
     register cannot. Each dossier's rows form a hash chain, and the dossier row keeps the
     head of the chain (``ledger_seq``): appending updates it first, so two transactions
     appending to one dossier are serialised by PostgreSQL instead of forking the chain.

@@ -70,7 +70,7 @@ class BankHandover(models.Model):
         "bank.rm", string="Outgoing RM", required=True, index=True, tracking=True, ondelete="restrict",
         default=lambda self: self.env["bank.rm"].search([("user_id", "=", self.env.uid)], limit=1),
     )
-    # Stored users and units: the record rules compare them in SQL (SECURITY.md item 5).
+    # Stored users and units: the record rules compare them in SQL (docs/security.md item 5).
     outgoing_user_id = fields.Many2one(
         related="outgoing_rm_id.user_id", store=True, index=True, string="Outgoing RM user"
     )
@@ -227,7 +227,7 @@ class BankHandover(models.Model):
         # Pending state changes (a cancelled handover) must reach the unique index first.
         self.flush_model(["state", "outgoing_rm_id"])
         if not self.env.su:
-            # Defaults from the context are values like any other (SECURITY.md item 2).
+            # Defaults from the context are values like any other (docs/security.md item 2).
             context = {
                 key: value for key, value in self.env.context.items()
                 if not key.startswith("default_") or key[len("default_"):] in _CREATE_FIELDS
@@ -834,7 +834,7 @@ class BankHandover(models.Model):
         """Lock the rows of the dossiers that done decides on (those listed, and those of the
         outgoing RM's open check-outs) before reading their state: a custody step on one of them
         in another transaction then fails to serialise with this one, and the request retried
-        sees the other's outcome (as the custody actions do, SECURITY.md item 11)."""
+        sees the other's outcome (as the custody actions do, docs/security.md item 11)."""
         self.ensure_one()
         dossiers = self.line_ids.dossier_id | self._open_checkouts_of_outgoing().dossier_id
         if dossiers:
@@ -1131,7 +1131,7 @@ class BankHandover(models.Model):
         )
 
     def _check_write_allowed(self, vals):
-        """``readonly`` protects nothing over RPC (SECURITY.md item 1): each field has its time and its people."""
+        """``readonly`` protects nothing over RPC (docs/security.md item 1): each field has its time and its people."""
         own = set(vals) & (_GUARDED_FIELDS | _DRAFT_FIELDS | _WITNESS_FIELDS)
         guarded = own & _GUARDED_FIELDS
         if guarded:

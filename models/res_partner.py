@@ -264,7 +264,7 @@ class ResPartner(models.Model):
     @api.model
     def _bank_check_amounts(self, vals, name):
         """Refuse NaN, infinities and negative incomes before they reach the ORM, which would
-        store NaN or fail on rounding with an obscure message (SECURITY.md item 9)."""
+        store NaN or fail on rounding with an obscure message (docs/security.md item 9)."""
         value = vals.get("annual_income")
         if value is None or value is False:
             return
@@ -429,7 +429,7 @@ class ResPartner(models.Model):
     def _bank_check_guarded_write(self, vals):
         """Refuse writes that only unit heads (assignment) or administrators (numbers) may make.
 
-        ``readonly`` in a view protects nothing over RPC (SECURITY.md item 1).
+        ``readonly`` in a view protects nothing over RPC (docs/security.md item 1).
         """
         if self.env.su:
             return

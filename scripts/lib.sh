@@ -25,7 +25,7 @@ DEMO_DB="${DEMO_DB:-bank_demo}"
 
 # Debian packages unpacked into .odoo/root: Odoo itself from sid, plus the
 # packages providing the files that Odoo's dfsg repack replaced by symlinks
-# into usr/share (see RUNTIME.md). All pinned to versions whose files match
+# into usr/share (see docs/runtime.md item 2). All pinned to versions whose files match
 # those symlinks: sid moves on (its fonts-inconsolata 3.x dropped
 # truetype/inconsolata/Inconsolata.otf, its Font Awesome 7 the version 4
 # files), so those two come from bookworm. A pin that has left the archive

@@ -188,7 +188,7 @@ class TestHandoverDossiers(HandoverCase):
         self.assertEqual(self.dossier_a.with_user(self.user_rm_a).bag_no, self.dossier_a.bag_no)
         handover.with_user(self.user_supervisor).action_done()
 
-        # The incoming RM reads the summaries at once (same process, SECURITY.md item 5) ...
+        # The incoming RM reads the summaries at once (same process, docs/security.md item 5) ...
         summary = self.dossier_a.with_user(self.user_rm_d).read(SUMMARY_FIELDS)[0]
         self.assertEqual((summary["bag_no"], summary["state"]), (self.dossier_a.bag_no, "in_custody"))
         self.assertEqual(

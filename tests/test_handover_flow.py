@@ -79,7 +79,7 @@ class TestHandoverFlow(HandoverCase):
         self.assertIn("the primary RM changes from t_rm_a to t_rm_d", str(log.body))
         log_b = self.customer_b.message_ids.filtered(lambda m: handover.name in str(m.body))
         self.assertIn("the backup RM changes from t_rm_a to t_rm_d", str(log_b.body))
-        # Access moved at once, in the same process (SECURITY.md item 5).
+        # Access moved at once, in the same process (docs/security.md item 5).
         self.assertEqual(self.customer_a.with_user(self.user_rm_d).name, "Customer A")
         with self.assertRaises(AccessError):
             self.customer_a.with_user(self.user_rm_a).read(["name"])
