@@ -34,7 +34,12 @@ class BankBalanceXun(models.Model):
 
     _name = "bank.balance.xun"
     _description = "Balance sums per 10-day period"
+    _inherit = ["bank.guard.mixin"]
     _log_access = False
+    # The guard (models/bank_guard_mixin.py): kept by the balance loading only.
+    _bank_action_fields = frozenset({
+        "account_id", "xun_first", "xun_last", "first_date", "day_sum", "last_balance", "next_first_date",
+    })
     _order = "account_id, xun_first"
 
     account_id = fields.Many2one("bank.account", string="Account", required=True, ondelete="cascade")

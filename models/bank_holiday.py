@@ -7,6 +7,7 @@ class BankHoliday(models.Model):
 
     _name = "bank.holiday"
     _description = "Holiday"
+    _inherit = ["bank.guard.mixin"]
     _order = "date, id"
 
     name = fields.Char(required=True, translate=True)

@@ -8,7 +8,11 @@ class BankProductCategory(models.Model):
 
     _name = "bank.product.category"
     _description = "Bank product category"
+    _inherit = ["bank.guard.mixin"]
     _order = "sequence, code"
+    # The guard (models/bank_guard_mixin.py): accounts, balances, tier conditions and outside
+    # feeds rely on a category's code, and its kind decides whether balances count in the AUM.
+    _bank_fixed_fields = frozenset({"code", "kind"})
 
     code = fields.Char(required=True)
     name = fields.Char(required=True, translate=True)
