@@ -15,7 +15,6 @@ from . import bank_maintenance_band
 from . import bank_tier_history
 from . import bank_tier_engine
 from . import res_partner
-from . import bank_demo_data
 from . import bank_handover
 from . import bank_handover_line
 from . import res_users
@@ -24,15 +23,12 @@ from . import bank_dossier
 from . import bank_dossier_item
 from . import bank_dossier_checkout
 from . import bank_dossier_ledger
-from . import bank_dossier_demo_data
-from . import bank_handover_demo_data
 from . import bank_maintenance_log
 from . import bank_holiday
 from . import mail_activity_type
 from . import bank_maintenance_plan
 from . import bank_escalation
 from . import res_config_settings
-from . import bank_maintenance_demo_data
 from . import crm_lead
 from . import bank_journal_report
 from . import bank_work_log
