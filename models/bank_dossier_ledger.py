@@ -54,8 +54,15 @@ class BankDossierLedger(models.Model):
 
     _name = "bank.dossier.ledger"
     _description = "Dossier custody ledger entry"
+    _inherit = ["bank.guard.mixin"]
     _order = "id desc"
     _allow_sudo_commands = False
+    # Appended by the system only, through _bank_system_create (models/bank_guard_mixin.py): every
+    # field is the system's, and create() refuses any caller but the superuser.
+    _bank_action_fields = frozenset({
+        "dossier_id", "company_id", "seq", "event", "checkout_id", "user_id", "at", "details",
+        "content_digest", "previous_hash", "hash",
+    })
 
     dossier_id = fields.Many2one("bank.dossier", string="Dossier", required=True, index=True, ondelete="restrict")
     company_id = fields.Many2one("res.company", string="Company", required=True, index=True, ondelete="restrict")
@@ -90,7 +97,8 @@ class BankDossierLedger(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """Append entries; the chain fields (seq, previous hash, hash) are always computed here,
-        whatever the caller sent. Only the add-on's own actions append (as superuser)."""
+        whatever the caller sent. Only the add-on's own actions append, through
+        ``_bank_system_create``."""
         if not self.env.su:
             raise AccessError(self.env._("The custody ledger is written by the custody actions only."))
         dossiers = self.env["bank.dossier"].sudo().browse(sorted({vals["dossier_id"] for vals in vals_list}))
