@@ -226,6 +226,7 @@ class BankDossier(models.Model):
                 raise UserError(self.env._(
                     "Dossier %(bag)s has no unit to keep it (field Kept at).", bag=dossier.bag_no
                 ))
+            # sudo: the custodian checks the contents, whatever the record rules on items say.
             items = dossier.sudo().item_ids
             if not items:
                 raise UserError(self.env._(
@@ -256,6 +257,7 @@ class BankDossier(models.Model):
     def action_close(self):
         """The customer left: the dossier is closed, kept, and never handed out again."""
         for dossier in self._bank_start_custody_step("close"):
+            # sudo: every pending request counts, including those the custodian may not read.
             pending = dossier.sudo().checkout_ids.filtered(lambda c: c.state in ("requested", "approved"))
             if pending:
                 raise UserError(self.env._(
@@ -477,6 +479,7 @@ class BankDossier(models.Model):
     @api.model
     def _bank_bag_sequence(self, company):
         """The company's own bag-number sequence, created on first use for other companies."""
+        # sudo: the bag-number sequences are the system's.
         Sequence = self.env["ir.sequence"].sudo()
         sequence = Sequence.search([("code", "=", _BAG_SEQUENCE_CODE), ("company_id", "=", company.id)],
                                    order="id", limit=1)

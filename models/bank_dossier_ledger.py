@@ -101,6 +101,7 @@ class BankDossierLedger(models.Model):
         ``_bank_system_create``."""
         if not self.env.su:
             raise AccessError(self.env._("The custody ledger is written by the custody actions only."))
+        # sudo: the chained dossiers' companies, read for the system's append.
         dossiers = self.env["bank.dossier"].sudo().browse(sorted({vals["dossier_id"] for vals in vals_list}))
         counts = {}
         for vals in vals_list:
@@ -183,6 +184,7 @@ class BankDossierLedger(models.Model):
     def _bank_verify(self, dossier_ids=None):
         """Walk the chains in the order the entries were written; return ``None`` when every
         chain holds, else a message naming the first broken entry (or dossier)."""
+        # sudo: the verifier walks every chain, whatever the user may read.
         Dossier = self.env["bank.dossier"].sudo()
         self.env.flush_all()
         where = SQL("TRUE") if dossier_ids is None else SQL("dossier_id = ANY(%s)", list(dossier_ids))
@@ -237,6 +239,7 @@ class BankDossierLedger(models.Model):
         return None
 
     def _bank_broken_message(self, row, problem):
+        # sudo: the bag number of the broken entry's dossier, the only thing the verdict names.
         bag = self.env["bank.dossier"].sudo().browse(row["dossier_id"]).exists().bag_no or row["dossier_id"]
         labels = dict(self._fields["event"]._description_selection(self.env))
         return self.env._(

@@ -157,6 +157,7 @@ class BankHandover(models.Model):
 
     @api.model
     def _introduction_call_days(self):
+        # sudo: a setting of the system, read whoever closes the handover.
         raw = self.env["ir.config_parameter"].sudo().get_param(_INTRO_DAYS_PARAM, "3")
         try:
             days = int(raw)

@@ -222,6 +222,40 @@ class TestHandoverBadInput(HandoverCase):
         self.assertEqual(handover.state, "submitted")
         self.assertEqual(self.rm_a.state, "active")
 
+    def test_buttons_follow_the_rules(self):
+        handover = self.request()
+        self.assertTrue(handover.with_user(self.user_rm_a).can_submit)
+        self.assertTrue(handover.with_user(self.user_rm_a).can_edit_request)
+        handover.with_user(self.user_rm_a).action_submit()
+        handover.invalidate_recordset()  # (the form reads the record again after a button)
+        expected = {
+            self.user_head_1: ("can_approve_unit_head", "can_reject"),
+            self.user_office: (),  # the office's turn comes after the unit head's
+            self.user_rm_a: ("can_cancel",),  # the outgoing RM approves nothing, cancels before approval
+        }
+        steps = ("can_submit", "can_approve_unit_head", "can_approve_office", "can_approve_hr", "can_reject",
+                 "can_start", "can_confirm_presence", "can_done", "can_file", "can_edit_request")
+        for user, allowed in expected.items():
+            record = handover.with_user(user)
+            for step in steps:
+                with self.subTest(user=user.login, step=step):
+                    self.assertEqual(record[step], step in allowed)
+        handover.with_user(self.user_head_1).action_approve_unit_head()
+        handover.invalidate_recordset()
+        self.assertTrue(handover.with_user(self.user_office).can_approve_office)
+        self.assertFalse(handover.with_user(self.user_head_1).can_approve_office)
+        handover.with_user(self.user_office).action_approve_office()
+        handover.with_user(self.user_hr).action_approve_hr()
+        self.start(handover)
+        handover.invalidate_recordset()
+        self.assertTrue(handover.with_user(self.user_supervisor).can_confirm_presence)
+        self.assertFalse(handover.with_user(self.user_office).can_confirm_presence)
+        self.assertTrue(handover.with_user(self.user_office).can_set_witnesses)
+        self.assertFalse(handover.with_user(self.user_rm_a).can_set_witnesses)
+        line = handover.line_ids[:1]
+        self.assertTrue(line.with_user(self.user_rm_d).can_tick)
+        self.assertFalse(line.with_user(self.user_office).can_tick)
+
     def test_who_requests_a_departure(self):
         with self.assertRaises(AccessError):
             self.request(user=self.user_rm_b)
