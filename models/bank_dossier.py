@@ -4,8 +4,10 @@ import json
 from collections import Counter
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+
+from .bank_guard_mixin import guard_error
 
 DOSSIER_STATES = [
     ("draft", "Draft"),
@@ -13,14 +15,8 @@ DOSSIER_STATES = [
     ("checked_out", "Checked out"),
     ("closed", "Closed"),
 ]
-# Changed only by the custody actions (as superuser, after checking the caller's role).
-_CUSTODY_FIELDS = (
-    "state", "borrower_id", "current_checkout_id", "locked_by_id", "locked_at", "closed_at", "ledger_seq",
-)
-# Fixed at creation: the customer, the number on the bag and the company never change.
-_IMMUTABLE_FIELDS = ("partner_id", "bag_no", "company_id")
-# The archive itself: editable while the RM compiles the dossier, locked from then on.
-_CONTENT_FIELDS = ("open_date", "unit_id", "location", "item_ids")
+# What the custody ledger records of a dossier's opening: one line of plain text.
+_OPEN_REASON_MAX = 200
 _BAG_SEQUENCE_CODE = "bank.dossier.bag"
 
 
@@ -31,10 +27,30 @@ class BankDossier(models.Model):
 
     _name = "bank.dossier"
     _description = "Customer dossier"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["bank.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "bag_no desc, id desc"
     _rec_name = "bag_no"
     _mail_post_access = "write"
+    # The guard (models/bank_guard_mixin.py, docs/guards.md): state and custody only through the
+    # custody actions; the bag number, company and the stored owners (which the record rules read)
+    # are the system's; the customer never changes; a locked archive is read-only to users, and its
+    # contents (open date, unit, cabinet, documents) are sealed for everyone, the superuser too.
+    _bank_action_fields = frozenset({
+        "state", "borrower_id", "current_checkout_id", "locked_by_id", "locked_at", "closed_at", "ledger_seq",
+        "bag_no", "company_id", "partner_rm_user_id", "partner_backup_rm_user_id", "open_reason",
+    })
+    _bank_fixed_fields = frozenset({"partner_id"})
+    _bank_locked_states = frozenset({"in_custody", "checked_out", "closed"})
+    _bank_sealed_fields = frozenset({"open_date", "unit_id", "location", "item_ids"})
+    _bank_sealed_states = frozenset({"in_custody", "checked_out", "closed"})
+    _bank_steps = {
+        "lock": ("draft",),
+        "close": ("draft", "in_custody"),
+        "place": ("draft",),
+        "request_checkout": ("in_custody", "checked_out"),
+    }
+    # Where the bag is kept is the custodian side's decision (unit heads and above).
+    _bank_field_steps = {"unit_id": "place"}
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -96,6 +112,10 @@ class BankDossier(models.Model):
         string="Closed on", readonly=True,
         groups="bank_relationship_manager.group_bank_unit_head,bank_relationship_manager.group_bank_office",
     )
+    open_reason = fields.Char(
+        string="Opened because", readonly=True, copy=False,
+        help="Why the system opened the dossier (the tier engine), as its custody ledger records it.",
+    )
     ledger_seq = fields.Integer(
         string="Ledger entries", readonly=True, copy=False,
         groups="bank_relationship_manager.group_bank_unit_head,bank_relationship_manager.group_bank_office",
@@ -108,6 +128,11 @@ class BankDossier(models.Model):
     bank_is_borrower = fields.Boolean(
         compute="_compute_bank_roles", string="Checked out to me",
         help="The dossier is checked out to the current user.",
+    )
+    can_lock = fields.Boolean(compute="_compute_bank_can", help="The user may lock the dossier in custody.")
+    can_close = fields.Boolean(compute="_compute_bank_can", help="The user may close the dossier.")
+    can_request_checkout = fields.Boolean(
+        compute="_compute_bank_can", help="The user may request the dossier's check-out."
     )
 
     _bag_no_company_uniq = models.Constraint(
@@ -139,19 +164,16 @@ class BankDossier(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            forbidden = [f for f in _CUSTODY_FIELDS if vals.get(f) and (f != "state" or vals[f] != "draft")]
-            if (forbidden or vals.get("bag_no")) and not self.env.su:
-                raise AccessError(self.env._(
-                    "A dossier starts as a draft; its bag number, state and custody are set by the custody actions."
-                ))
+    @api.model
+    def _bank_prepare_create(self, vals_list):
+        """The system's part of a new dossier: its unit (the customer's unless a custodian placed
+        it), company and bag number, after the guard checked the caller's values."""
         # The checks below need the values the record will get (the customer may come as a default).
-        vals_list = [self._add_missing_default_values(vals) for vals in vals_list]
+        for vals in vals_list:
+            vals.update(self._add_missing_default_values(vals))
         partners = self.env["res.partner"].browse([vals["partner_id"] for vals in vals_list if vals.get("partner_id")])
         partners.check_access("read")
-        may_place = self._bank_may_place()
+        may_place = self._bank_may_place() is None
         for vals in vals_list:
             partner = self.env["res.partner"].browse(vals.get("partner_id"))
             if not partner or not partner.is_bank_customer:
@@ -162,29 +184,29 @@ class BankDossier(models.Model):
             if not vals.get("unit_id") or not may_place:
                 # The customer's unit keeps the dossier unless a custodian decides otherwise.
                 vals["unit_id"] = partner.bank_unit_id.id
+            # sudo: the unit's company, whatever units the user may read.
             unit = self.env["bank.org.unit"].sudo().browse(vals["unit_id"])
             vals["company_id"] = (unit.company_id or partner.company_id or self.env.company).id
         self._bank_check_one_open(vals_list)
         self._bank_number_bags(vals_list)
+
+    @api.model_create_multi
+    def create(self, vals_list):
         dossiers = super().create(vals_list)
-        # (the context only words the entry: why the tier engine opened the dossier)
-        reason = self.env.context.get("bank_dossier_open_reason")
-        self.env["bank.dossier.ledger"].sudo().create([
+        # The ledger's first entry: the opening, with the system's reason (a field only the system
+        # writes, _bank_open_for_partners), never text from the caller's context.
+        self.env["bank.dossier.ledger"]._bank_system_create([
             {
                 "dossier_id": dossier.id,
                 "event": "created",
                 "details": dossier._bank_ledger_details(
                     self.env._("Opened for %(customer)s", customer=dossier.partner_id.name)
-                    + (f" ({reason})" if reason else "")
+                    + (f" ({dossier.open_reason})" if dossier.open_reason else "")
                 ),
             }
             for dossier in dossiers
         ])
         return dossiers
-
-    def write(self, vals):
-        self._bank_check_write(vals)
-        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -199,18 +221,12 @@ class BankDossier(models.Model):
 
     def action_lock(self):
         """The custodian receives the compiled dossier and locks it in the cabinet (draft → in custody)."""
-        self._bank_check_custodian(self.env._("lock it"))
-        for dossier in self:
-            dossier._bank_lock_head()
-            if dossier.state != "draft":
-                raise UserError(self.env._(
-                    "Dossier %(bag)s is %(state)s: only a draft dossier can be locked.",
-                    bag=dossier.bag_no, state=dossier._bank_state_label(),
-                ))
+        for dossier in self._bank_start_custody_step("lock"):
             if not dossier.unit_id:
                 raise UserError(self.env._(
                     "Dossier %(bag)s has no unit to keep it (field Kept at).", bag=dossier.bag_no
                 ))
+            # sudo: the custodian checks the contents, whatever the record rules on items say.
             items = dossier.sudo().item_ids
             if not items:
                 raise UserError(self.env._(
@@ -225,7 +241,7 @@ class BankDossier(models.Model):
             ]).write({"public": False, "access_token": False})
             text, digest = dossier._bank_inventory()
             # sudo: state and custody fields are written by this action only, after the role check.
-            dossier.sudo().write({
+            dossier._bank_system_write({
                 "state": "in_custody",
                 "locked_by_id": self.env.uid,
                 "locked_at": fields.Datetime.now(),
@@ -240,28 +256,22 @@ class BankDossier(models.Model):
 
     def action_close(self):
         """The customer left: the dossier is closed, kept, and never handed out again."""
-        self._bank_check_custodian(self.env._("close it"))
-        for dossier in self:
-            dossier._bank_lock_head()
-            if dossier.state not in ("draft", "in_custody"):
-                raise UserError(self.env._(
-                    "Dossier %(bag)s is %(state)s: only a draft dossier or one in custody can be closed.",
-                    bag=dossier.bag_no, state=dossier._bank_state_label(),
-                ))
+        for dossier in self._bank_start_custody_step("close"):
+            # sudo: every pending request counts, including those the custodian may not read.
             pending = dossier.sudo().checkout_ids.filtered(lambda c: c.state in ("requested", "approved"))
             if pending:
                 raise UserError(self.env._(
                     "Dossier %(bag)s has check-out requests still pending (%(count)s): reject them before closing.",
                     bag=dossier.bag_no, count=len(pending),
                 ))
-            dossier.sudo().write({"state": "closed", "closed_at": fields.Datetime.now()})
+            dossier._bank_system_write({"state": "closed", "closed_at": fields.Datetime.now()})
             dossier._bank_log("closed", self.env._("Closed"))
         return True
 
     def action_request_checkout(self):
         """Open the check-out request form for this dossier (as the current user)."""
         self.ensure_one()
-        self.check_access("read")
+        self._bank_start_step("request_checkout")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Request check-out"),
@@ -296,22 +306,39 @@ class BankDossier(models.Model):
     def _bank_open_for_partners(self, partners, open_date=None, reason=None):
         """Open a draft dossier for each of ``partners`` that has none yet (set-based).
 
-        Called when customers first reach a tier: one search, one create for the batch."""
+        Called when customers first reach a tier: one search, one create for the batch. ``reason``
+        (one line of plain text, at most 200 characters) goes into the custody ledger's first entry
+        of each dossier: it is a parameter of the system's call, never a key of the context."""
+        reason = self._bank_check_open_reason(reason)
         partners = partners.filtered("is_bank_customer")
         if not partners:
             return self.browse()
         # No creation note in each chatter (it doubled the cost): the ledger's first entry says why.
-        Dossier = self.sudo().with_context(
-            active_test=False, mail_create_nosubscribe=True, mail_create_nolog=True, bank_dossier_open_reason=reason,
-        )
-        having = Dossier.search([("partner_id", "in", partners.ids)]).partner_id
+        Dossier = self.with_context(active_test=False, mail_create_nosubscribe=True, mail_create_nolog=True)
+        # sudo: the customers' existing dossiers, wherever they are kept.
+        having = Dossier.sudo().search([("partner_id", "in", partners.ids)]).partner_id
         new = partners - having
         if not new:
             return self.browse()
-        return Dossier.create([
-            {"partner_id": partner.id, "open_date": open_date or fields.Date.context_today(self)}
+        return Dossier._bank_system_create([
+            {"partner_id": partner.id, "open_date": open_date or fields.Date.context_today(self), "open_reason": reason}
             for partner in new
         ])
+
+    @api.model
+    def _bank_check_open_reason(self, reason):
+        """The reason of an opening, as the ledger will keep it: text on one line, or nothing."""
+        if reason in (None, False):
+            return False
+        if not isinstance(reason, str) or not reason.strip() or len(reason) > _OPEN_REASON_MAX or any(
+            not char.isprintable() for char in reason
+        ):
+            raise ValidationError(self.env._(
+                "The reason a dossier is opened (field Opened because) is one line of text of at most "
+                "%(max)s characters, not %(reason)r.",
+                max=_OPEN_REASON_MAX, reason=str(reason)[:_OPEN_REASON_MAX],
+            ))
+        return reason.strip()
 
     def _bank_inventory(self):
         """The items of the dossier as text for the ledger, and the SHA-256 digest of their
@@ -343,7 +370,7 @@ class BankDossier(models.Model):
         ``ledger_text`` (default ``text``) may say more than the chatter, which the customer's
         RMs read: the inventory of a locked bag goes to the ledger only."""
         self.ensure_one()
-        self.env["bank.dossier.ledger"].sudo().create({
+        self.env["bank.dossier.ledger"]._bank_system_create({
             "dossier_id": self.id,
             "event": event,
             "checkout_id": checkout.id if checkout else False,
@@ -391,44 +418,33 @@ class BankDossier(models.Model):
             return True
         return user in unit.oversight_user_ids and user.has_group("bank_relationship_manager.group_bank_supervisor")
 
-    def _bank_check_custodian(self, what):
-        self.check_access("read")
-        for dossier in self:
-            if not dossier._bank_is_custodian():
-                raise AccessError(self.env._(
-                    "Dossier %(bag)s: only the head of %(unit)s (or a supervisor above it) may %(what)s.",
-                    bag=dossier.bag_no, unit=dossier.sudo().unit_id.display_name or "-", what=what,
-                ))
+    def _bank_start_custody_step(self, step):
+        """The custodian's step on these dossiers: who and the state, checked again once the rows
+        are locked (the state read then is the committed one, docs/security.md item 11)."""
+        self._bank_start_step(step)
+        self._bank_lock_head()
+        self.invalidate_recordset()
+        return self._bank_start_step(step)
+
+    def _bank_may_lock(self):
+        return self._bank_custodian_problem(self.env._("lock it"))
+
+    def _bank_may_close(self):
+        return self._bank_custodian_problem(self.env._("close it"))
 
     def _bank_may_place(self):
-        return self.env.su or self.env.user.has_group("bank_relationship_manager.group_bank_unit_head")
+        if self.env.su or self.env.user.has_group("bank_relationship_manager.group_bank_unit_head"):
+            return None
+        return self.env._("only unit heads and above may change where a dossier is kept.")
 
-    def _bank_check_write(self, vals):
-        """``readonly`` protects nothing over RPC (docs/security.md item 1): custody changes only through
-        the actions, and a dossier in custody is a locked archive, for every user."""
-        if any(f in vals for f in _IMMUTABLE_FIELDS):
-            raise AccessError(self.env._(
-                "Dossier %(bag)s: the customer, bag number and company of a dossier never change.",
-                bag=", ".join(self.mapped("bag_no")),
-            ))
-        if not self.env.su and any(f in vals for f in _CUSTODY_FIELDS):
-            raise AccessError(self.env._(
-                "Dossier %(bag)s: its state and custody change only through its actions "
-                "(lock, approve, hand out, return, close).",
-                bag=", ".join(self.mapped("bag_no")),
-            ))
-        if any(f in vals for f in _CONTENT_FIELDS):
-            locked = self.filtered(lambda d: d.state != "draft")
-            if locked:
-                raise UserError(self.env._(
-                    "Dossier %(bag)s is %(state)s: a locked archive, its fields and contents cannot be changed.",
-                    bag=locked[0].bag_no, state=locked[0]._bank_state_label(),
-                ))
-            if "unit_id" in vals and not self._bank_may_place():
-                raise AccessError(self.env._(
-                    "Dossier %(bag)s: only unit heads and above may change where a dossier is kept (field Kept at).",
-                    bag=", ".join(self.mapped("bag_no")),
-                ))
+    def _bank_custodian_problem(self, what):
+        if self._bank_is_custodian():
+            return None
+        # sudo: the unit's name in the refusal, whatever units the user may read.
+        return self.env._(
+            "only the head of %(unit)s (or a supervisor above it) may %(what)s.",
+            unit=self.sudo().unit_id.display_name or "-", what=what,
+        )
 
     def _bank_check_draft_for_items(self):
         """The contents of a dossier change while it is a draft only: for every user, superuser too.
@@ -440,14 +456,10 @@ class BankDossier(models.Model):
         # sudo: the state decides; the caller's right on the items is checked by the ORM.
         locked = self.sudo().filtered(lambda d: d.state != "draft")
         if locked:
-            raise UserError(self.env._(
-                "Dossier %(bag)s is %(state)s: a locked archive, its documents and scans cannot be added, "
-                "changed or removed.",
-                bag=locked[0].bag_no, state=locked[0]._bank_state_label(),
+            raise guard_error(locked[0], "item_ids", self.env._(
+                "it is %(state)s: a locked archive, its documents and scans cannot be added, changed or removed.",
+                state=locked[0]._bank_state_label(),
             ))
-
-    def _bank_state_label(self):
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
     @api.model
     def _bank_check_one_open(self, vals_list):
@@ -467,6 +479,7 @@ class BankDossier(models.Model):
     @api.model
     def _bank_bag_sequence(self, company):
         """The company's own bag-number sequence, created on first use for other companies."""
+        # sudo: the bag-number sequences are the system's.
         Sequence = self.env["ir.sequence"].sudo()
         sequence = Sequence.search([("code", "=", _BAG_SEQUENCE_CODE), ("company_id", "=", company.id)],
                                    order="id", limit=1)

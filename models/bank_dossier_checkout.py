@@ -19,20 +19,6 @@ CHECKOUT_STATES = [
 ]
 OPEN_STATES = ("approved", "out")
 DONE_STATES = ("out", "returned", "rejected")
-# Written by the actions only (as superuser, after checking the caller's role).
-_CUSTODY_FIELDS = (
-    "dossier_id", "borrower_id", "state", "requested_at", "approved_by_id", "approved_at", "handed_out_by_id",
-    "out_at", "returned_at", "received_by_id", "rejected_by_id", "overdue_notified",
-)
-# What the borrower asks for: editable until the dossier goes out.
-_REQUEST_FIELDS = ("purpose", "due_at")
-# The states each custodian's step starts from.
-_STEP_FROM_STATES = {
-    "approve": ("requested",),
-    "reject": ("requested", "approved"),
-    "hand_out": ("approved",),
-    "return": ("out",),
-}
 # A dossier goes out for this many days unless the borrower asks otherwise.
 _DEFAULT_LOAN_DAYS = 3
 # Cron batch size of the overdue check.
@@ -46,9 +32,29 @@ class BankDossierCheckout(models.Model):
 
     _name = "bank.dossier.checkout"
     _description = "Dossier check-out"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["bank.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "requested_at desc, id desc"
     _allow_sudo_commands = False
+    # The guard (models/bank_guard_mixin.py, docs/guards.md): approval and custody only through the
+    # custodian's actions (a request is born a request, whatever the values, the context's defaults,
+    # copy() or an import say); the dossier and the borrower are given once; the purpose and due date
+    # are the borrower's until approval, the custodian's until the bag goes out, nobody's after.
+    _bank_action_fields = frozenset({
+        "state", "requested_at", "approved_by_id", "approved_at", "handed_out_by_id", "out_at", "returned_at",
+        "received_by_id", "rejected_by_id", "overdue_notified", "partner_id", "unit_id", "company_id",
+    })
+    _bank_fixed_fields = frozenset({"dossier_id", "borrower_id"})
+    _bank_locked_states = frozenset(DONE_STATES)
+    _bank_sealed_fields = frozenset({"purpose", "due_at"})
+    _bank_sealed_states = frozenset(DONE_STATES)
+    _bank_steps = {
+        "approve": ("requested",),
+        "reject": ("requested", "approved"),
+        "hand_out": ("approved",),
+        "return": ("out",),
+        "edit_request": ("requested", "approved"),
+    }
+    _bank_field_steps = {"purpose": "edit_request", "due_at": "edit_request"}
 
     dossier_id = fields.Many2one(
         "bank.dossier", string="Dossier", required=True, index=True, ondelete="restrict", tracking=True
@@ -89,6 +95,10 @@ class BankDossierCheckout(models.Model):
         compute="_compute_bank_is_custodian", string="Kept by me",
         help="The current user keeps the dossier: approves, hands out.",
     )
+    can_approve = fields.Boolean(compute="_compute_bank_can", help="The user may approve the request.")
+    can_reject = fields.Boolean(compute="_compute_bank_can", help="The user may reject the request.")
+    can_hand_out = fields.Boolean(compute="_compute_bank_can", help="The user may hand the dossier out.")
+    can_return = fields.Boolean(compute="_compute_bank_can", help="The user may receive the dossier back.")
 
     # At most one open check-out per dossier, whatever the code path: two custodians approving
     # two requests at the same moment cannot both succeed (docs/security.md item 11).
@@ -131,21 +141,20 @@ class BankDossierCheckout(models.Model):
     # CRUD
     # ------------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    @api.model
+    def _bank_prepare_create(self, vals_list):
+        """Check each request against the values it will get (the dossier of a request opened from
+        the dossier's form comes as a default of the context); the system dates it."""
         now = fields.Datetime.now()
         for vals in vals_list:
-            custody = [f for f in _CUSTODY_FIELDS if vals.get(f) and f not in ("dossier_id", "borrower_id", "state")]
-            if not self.env.su and (custody or vals.get("state", "requested") != "requested"):
-                raise AccessError(self.env._(
-                    "A check-out starts as a request; its approval and custody are set by the custody actions."
-                ))
-        # The checks below need the values the record will get (e.g. the dossier of a request
-        # opened from the dossier's form comes as a default of the context).
-        vals_list = [self._add_missing_default_values(vals) for vals in vals_list]
-        for vals in vals_list:
+            vals.update(self._add_missing_default_values(vals))
+            if not self.env.su:
+                vals["requested_at"] = now
             dossier = self.env["bank.dossier"].browse(vals.get("dossier_id"))
             self._bank_check_request(dossier, vals, now)
+
+    @api.model_create_multi
+    def create(self, vals_list):
         lines = super().create(vals_list)
         for line in lines:
             dossier = line.dossier_id
@@ -156,9 +165,18 @@ class BankDossierCheckout(models.Model):
             ), checkout=line)
         return lines
 
-    def write(self, vals):
-        self._bank_check_write(vals)
-        return super().write(vals)
+    @api.constrains("purpose", "due_at")
+    def _check_request_values(self):
+        for line in self.filtered(lambda line: line.state in ("requested", "approved")):
+            if not (line.purpose or "").strip():
+                raise ValidationError(self.env._(
+                    "Check-out %(line)s: say why the dossier is needed (field Purpose).", line=line.display_name,
+                ))
+            if not line.due_at or line.due_at <= fields.Datetime.now():
+                raise ValidationError(self.env._(
+                    "Check-out %(line)s: the due date must be after the hand-out, in the future (field Due back).",
+                    line=line.display_name,
+                ))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -174,18 +192,11 @@ class BankDossierCheckout(models.Model):
     def action_approve(self):
         """The custodian promises the dossier to the borrower; one open check-out per dossier."""
         for line in self._bank_start_custody_step("approve"):
-            if line.borrower_id == self.env.user:
-                raise AccessError(self.env._(
-                    "Check-out %(line)s: a custodian cannot approve their own request; "
-                    "another custodian of the unit or a supervisor does.",
-                    line=line.display_name,
-                ))
             line._bank_check_no_other_open()
             try:
                 with self.env.cr.savepoint():
-                    # sudo: custody fields are written by this action only, after the role check.
-                    line.sudo().write({"state": "approved", "approved_by_id": self.env.uid,
-                                       "approved_at": fields.Datetime.now()})
+                    line._bank_system_write({"state": "approved", "approved_by_id": self.env.uid,
+                                             "approved_at": fields.Datetime.now()})
                     line.flush_recordset()
             except psycopg2.errors.UniqueViolation:
                 raise UserError(self.env._(
@@ -202,7 +213,7 @@ class BankDossierCheckout(models.Model):
     def action_reject(self):
         """The custodian refuses a request (or withdraws an approval before the dossier went out)."""
         for line in self._bank_start_custody_step("reject"):
-            line.sudo().write({"state": "rejected", "rejected_by_id": self.env.uid})
+            line._bank_system_write({"state": "rejected", "rejected_by_id": self.env.uid})
             line.dossier_id._bank_log("rejected", self.env._(
                 "request of %(borrower)s rejected by %(user)s", borrower=line.borrower_id.name,
                 user=self.env.user.name,
@@ -224,9 +235,9 @@ class BankDossierCheckout(models.Model):
                     "Check-out %(line)s: the due date %(due)s is before the hand-out date %(now)s (field Due back).",
                     line=line.display_name, due=line._bank_format_due(), now=format_datetime(self.env, now),
                 ))
-            line.sudo().write({"state": "out", "handed_out_by_id": self.env.uid, "out_at": now})
-            dossier.sudo().write({"state": "checked_out", "borrower_id": line.borrower_id.id,
-                                  "current_checkout_id": line.id})
+            line._bank_system_write({"state": "out", "handed_out_by_id": self.env.uid, "out_at": now})
+            dossier._bank_system_write({"state": "checked_out", "borrower_id": line.borrower_id.id,
+                                        "current_checkout_id": line.id})
             dossier._bank_log("handed_out", self.env._(
                 "handed out by %(user)s to %(borrower)s, due back %(due)s", user=self.env.user.name,
                 borrower=line.borrower_id.name, due=line._bank_format_due(),
@@ -237,9 +248,10 @@ class BankDossierCheckout(models.Model):
         """The custodian receives the bag back and locks it in the cabinet again."""
         overdue_type = self.env.ref("bank_relationship_manager.mail_activity_type_dossier_overdue")
         for line in self._bank_start_custody_step("return"):
-            line.sudo().write({"state": "returned", "received_by_id": self.env.uid,
-                               "returned_at": fields.Datetime.now()})
-            line.dossier_id.sudo().write({"state": "in_custody", "borrower_id": False, "current_checkout_id": False})
+            line._bank_system_write({"state": "returned", "received_by_id": self.env.uid,
+                                     "returned_at": fields.Datetime.now()})
+            line.dossier_id._bank_system_write({"state": "in_custody", "borrower_id": False,
+                                                "current_checkout_id": False})
             # sudo: the custodian's reminder is done once the bag is back, whoever received it.
             line.sudo().activity_ids.filtered(
                 lambda a, overdue_type=overdue_type: a.activity_type_id == overdue_type
@@ -286,7 +298,7 @@ class BankDossierCheckout(models.Model):
         if values:
             # sudo: the cron plans the activity for the custodian, who may read the line.
             self.env["mail.activity"].sudo().create(values)
-        self.sudo().write({"overdue_notified": True})
+        self._bank_system_write({"overdue_notified": True})
 
     # ------------------------------------------------------------------
     # Helpers
@@ -328,31 +340,37 @@ class BankDossierCheckout(models.Model):
             ))
 
     def _bank_start_custody_step(self, step):
-        """Common checks of the custodian's actions: access, role, state. Returns the lines."""
-        from_states = _STEP_FROM_STATES[step]
-        what = {
-            "approve": self.env._("approve it"),
-            "reject": self.env._("reject it"),
-            "hand_out": self.env._("hand it out"),
-            "return": self.env._("receive it back"),
-        }[step]
-        self.check_access("read")
-        for line in self:
-            dossier = line.dossier_id
-            if not dossier._bank_is_custodian():
-                raise AccessError(self.env._(
-                    "Check-out %(line)s: only the head of %(unit)s (or a supervisor above it) may %(what)s.",
-                    line=line.display_name, unit=dossier.sudo().unit_id.display_name or "-", what=what,
-                ))
-            # Lock first, decide after: the state read below is then the committed one.
-            dossier._bank_lock_head()
-            line.invalidate_recordset(["state"])
-            if line.state not in from_states:
-                raise UserError(self.env._(
-                    "Check-out %(line)s is %(state)s: you cannot %(what)s.",
-                    line=line.display_name, state=line._bank_state_label(), what=what,
-                ))
-        return self
+        """The custodian's step on these lines: who and the state, checked again once the dossiers'
+        rows are locked (the state read then is the committed one, docs/security.md item 11)."""
+        self._bank_start_step(step)
+        self.dossier_id._bank_lock_head()
+        self.invalidate_recordset(["state"])
+        return self._bank_start_step(step)
+
+    def _bank_may_approve(self):
+        problem = self._bank_custodian_problem(self.env._("approve it"))
+        if not problem and self.borrower_id == self.env.user and not self.env.su:
+            problem = self.env._(
+                "a custodian cannot approve their own request; another custodian of the unit or a supervisor does."
+            )
+        return problem
+
+    def _bank_may_reject(self):
+        return self._bank_custodian_problem(self.env._("reject it"))
+
+    def _bank_may_hand_out(self):
+        return self._bank_custodian_problem(self.env._("hand it out"))
+
+    def _bank_may_return(self):
+        return self._bank_custodian_problem(self.env._("receive it back"))
+
+    def _bank_may_edit_request(self):
+        if self.state == "approved" and not self.dossier_id._bank_is_custodian():
+            return self.env._("it is approved: only the custodian may still change it.")
+        return None
+
+    def _bank_custodian_problem(self, what):
+        return self.dossier_id._bank_custodian_problem(what) if self.dossier_id else self.env._("it has no dossier.")
 
     def _bank_check_no_other_open(self):
         self.ensure_one()
@@ -366,47 +384,6 @@ class BankDossierCheckout(models.Model):
                 "it must be returned or rejected before another request is approved.",
                 bag=self.dossier_id.bag_no, state=other._bank_state_label(), borrower=other.borrower_id.name,
             ))
-
-    def _bank_check_write(self, vals):
-        """Custody fields only through the actions; purpose and due date never once the line is
-        done; the borrower edits their own request until it is approved (docs/security.md item 1)."""
-        custody = [f for f in vals if f in _CUSTODY_FIELDS]
-        if custody and not self.env.su:
-            raise AccessError(self.env._(
-                "Check-out %(line)s: its state and custody change only through its actions "
-                "(approve, reject, hand out, return).",
-                line=", ".join(self.mapped("display_name")),
-            ))
-        if not any(f in vals for f in _REQUEST_FIELDS):
-            return
-        done = self.filtered(lambda line: line.state in DONE_STATES)
-        if done:
-            raise UserError(self.env._(
-                "Check-out %(line)s is %(state)s: a done line of the register cannot be changed.",
-                line=done[0].display_name, state=done[0]._bank_state_label(),
-            ))
-        if not self.env.su:
-            for line in self.filtered(lambda line: line.state == "approved"):
-                if not line.dossier_id._bank_is_custodian():
-                    raise AccessError(self.env._(
-                        "Check-out %(line)s is approved: only the custodian may still change it.",
-                        line=line.display_name,
-                    ))
-        if "purpose" in vals and not (vals["purpose"] or "").strip():
-            raise ValidationError(self.env._(
-                "Check-out %(line)s: say why the dossier is needed (field Purpose).",
-                line=", ".join(self.mapped("display_name")),
-            ))
-        if "due_at" in vals:
-            due = fields.Datetime.to_datetime(vals["due_at"])
-            if not due or due <= fields.Datetime.now():
-                raise ValidationError(self.env._(
-                    "Check-out %(line)s: the due date must be after the hand-out, in the future (field Due back).",
-                    line=", ".join(self.mapped("display_name")),
-                ))
-
-    def _bank_state_label(self):
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
     def _bank_format_due(self):
         return format_datetime(self.env, self.due_at) if self.due_at else "-"

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 DOCUMENT_TYPES = [
     ("id_copy", "Copy of the ID document"),
@@ -21,8 +21,13 @@ class BankDossierItem(models.Model):
 
     _name = "bank.dossier.item"
     _description = "Dossier document"
+    _inherit = ["bank.guard.mixin"]
     _order = "dossier_id, sequence, id"
     _allow_sudo_commands = False
+    # The guard (models/bank_guard_mixin.py): a document stays in its dossier. The contents of a
+    # locked dossier are sealed for everyone, the superuser too: _bank_check_draft_for_items locks
+    # the dossier's row before it decides, so that nothing slips in while the custodian locks it.
+    _bank_fixed_fields = frozenset({"dossier_id"})
 
     dossier_id = fields.Many2one("bank.dossier", string="Dossier", required=True, index=True, ondelete="restrict")
     sequence = fields.Integer(default=10)
@@ -50,8 +55,6 @@ class BankDossierItem(models.Model):
 
     def write(self, vals):
         self.dossier_id._bank_check_draft_for_items()
-        if "dossier_id" in vals:
-            raise UserError(self.env._("A document cannot be moved to another dossier."))
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

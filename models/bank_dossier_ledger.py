@@ -54,8 +54,15 @@ class BankDossierLedger(models.Model):
 
     _name = "bank.dossier.ledger"
     _description = "Dossier custody ledger entry"
+    _inherit = ["bank.guard.mixin"]
     _order = "id desc"
     _allow_sudo_commands = False
+    # Appended by the system only, through _bank_system_create (models/bank_guard_mixin.py): every
+    # field is the system's, and create() refuses any caller but the superuser.
+    _bank_action_fields = frozenset({
+        "dossier_id", "company_id", "seq", "event", "checkout_id", "user_id", "at", "details",
+        "content_digest", "previous_hash", "hash",
+    })
 
     dossier_id = fields.Many2one("bank.dossier", string="Dossier", required=True, index=True, ondelete="restrict")
     company_id = fields.Many2one("res.company", string="Company", required=True, index=True, ondelete="restrict")
@@ -90,9 +97,11 @@ class BankDossierLedger(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         """Append entries; the chain fields (seq, previous hash, hash) are always computed here,
-        whatever the caller sent. Only the add-on's own actions append (as superuser)."""
+        whatever the caller sent. Only the add-on's own actions append, through
+        ``_bank_system_create``."""
         if not self.env.su:
             raise AccessError(self.env._("The custody ledger is written by the custody actions only."))
+        # sudo: the chained dossiers' companies, read for the system's append.
         dossiers = self.env["bank.dossier"].sudo().browse(sorted({vals["dossier_id"] for vals in vals_list}))
         counts = {}
         for vals in vals_list:
@@ -175,6 +184,7 @@ class BankDossierLedger(models.Model):
     def _bank_verify(self, dossier_ids=None):
         """Walk the chains in the order the entries were written; return ``None`` when every
         chain holds, else a message naming the first broken entry (or dossier)."""
+        # sudo: the verifier walks every chain, whatever the user may read.
         Dossier = self.env["bank.dossier"].sudo()
         self.env.flush_all()
         where = SQL("TRUE") if dossier_ids is None else SQL("dossier_id = ANY(%s)", list(dossier_ids))
@@ -229,6 +239,7 @@ class BankDossierLedger(models.Model):
         return None
 
     def _bank_broken_message(self, row, problem):
+        # sudo: the bag number of the broken entry's dossier, the only thing the verdict names.
         bag = self.env["bank.dossier"].sudo().browse(row["dossier_id"]).exists().bag_no or row["dossier_id"]
         labels = dict(self._fields["event"]._description_selection(self.env))
         return self.env._(

@@ -97,6 +97,13 @@ class BankGuardMixin(models.AbstractModel):
         Given at creation, never changed afterwards (the customer of a log, its author).
     ``_bank_locked_states``
         States in which the record is read-only to users, but for ``_bank_lock_exempt_fields``.
+    ``_bank_field_steps``
+        ``{field: step}``: fields a user writes only when they may take ``step`` (its states and
+        its ``_bank_may_<step>``), e.g. a request's details while it is a draft, the witnesses
+        chosen by a manager. At creation, only when the step's states include the initial state.
+    ``_bank_sealed_fields`` / ``_bank_sealed_states``
+        What a register records (a locked archive's contents, a done check-out's purpose): in
+        the sealed states nobody changes these fields, the superuser and the actions included.
     ``_bank_steps``
         ``{step: allowed_states}``. ``_bank_may_<step>()`` returns why the current user may not
         take the step on the record (``None`` when they may). ``_bank_start_step`` enforces it
@@ -116,6 +123,9 @@ class BankGuardMixin(models.AbstractModel):
     _bank_lock_exempt_fields = MAIL_FIELDS
     _bank_state_field = "state"
     _bank_steps = {}
+    _bank_field_steps = {}
+    _bank_sealed_fields = frozenset()
+    _bank_sealed_states = frozenset()
 
     # ------------------------------------------------------------------
     # Buttons
@@ -143,6 +153,8 @@ class BankGuardMixin(models.AbstractModel):
     def write(self, vals):
         if not self.env.su:
             self._bank_guard_write(vals)
+        if self._bank_sealed_fields:
+            self._bank_guard_sealed(vals)
         return super().write(vals)
 
     def copy_data(self, default=None):
@@ -180,6 +192,17 @@ class BankGuardMixin(models.AbstractModel):
                     raise guard_error(self, field_name, self.env._(
                         "it is set by the record's actions only, not when the record is created."
                     ))
+        initial = self._bank_initial_state() if self._bank_field_steps else None
+        for field_name, step in self._bank_field_steps.items():
+            if initial in self._bank_steps[step]:
+                continue
+            values = [vals[field_name] for vals in vals_list if field_name in vals]
+            if f"default_{field_name}" in self.env.context:
+                values.append(self.env.context[f"default_{field_name}"])
+            if any(self._bank_differs_from_default(field_name, value) for value in values):
+                raise guard_error(self, field_name, self.env._(
+                    "it is set later in the record's life, not when the record is created."
+                ))
         check_readable_partners(self, vals_list, creating=True)
 
     def _bank_guard_write(self, vals):
@@ -202,7 +225,32 @@ class BankGuardMixin(models.AbstractModel):
                         "the record is %(state)s and can no longer be changed.",
                         state=record._bank_state_label(),
                     ))
+        for field_name in set(self._bank_field_steps).intersection(vals):
+            step = self._bank_field_steps[field_name]
+            for record in self:
+                problem = record._bank_step_problem(step)
+                if problem:
+                    raise guard_error(record, field_name, problem)
         check_readable_partners(self, [vals])
+
+    def _bank_guard_sealed(self, vals):
+        sealed = self._bank_sealed_fields.intersection(vals)
+        if not sealed:
+            return
+        state_field = self._bank_state_field
+        for record in self:
+            if record[state_field] in self._bank_sealed_states:
+                raise guard_error(record, sorted(sealed)[0], self.env._(
+                    "the record is %(state)s: what it records can no longer be changed, by anyone.",
+                    state=record._bank_state_label(),
+                ))
+
+    def _bank_initial_state(self):
+        """The state a new record starts in (its field's default, whatever the context says)."""
+        clean = self.with_context({
+            key: val for key, val in self.env.context.items() if not key.startswith("default_")
+        })
+        return clean.default_get([self._bank_state_field]).get(self._bank_state_field)
 
     def _bank_differs_from_default(self, field_name, value):
         """Whether ``value`` differs from what the field gets by itself (its default, without the

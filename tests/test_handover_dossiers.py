@@ -242,7 +242,7 @@ class TestHandoverDossiers(HandoverCase):
         # The lines keep the dossiers as they were handed over, and stay as they are.
         lines = self.dossier_lines(handover, self.user_rm_d)
         self.assertTrue(all(lines.mapped("checked")))
-        with self.assertRefused(UserError, "only during the handover"):
+        with self.assertRefused(UserError, "field Handover status: it is (Done|Filed)"):
             lines[:1].with_user(self.user_rm_d).action_uncheck()
 
     def test_transfer_is_atomic_with_the_dossiers(self):

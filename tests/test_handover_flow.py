@@ -98,7 +98,7 @@ class TestHandoverFlow(HandoverCase):
                 handover.with_user(user).write({"date_planned": "2030-01-01"})
         with self.assertRaises(AccessError):
             handover.list_attachment_id.with_user(self.user_office).unlink()
-        with self.assertRefused(UserError, "only during the handover"):
+        with self.assertRefused(UserError, "field Handover status: it is (Done|Filed)"):
             handover.line_ids[:1].with_user(self.user_rm_d).action_uncheck()
         self.assertTrue(handover.list_attachment_id.exists())
 

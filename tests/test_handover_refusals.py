@@ -105,7 +105,7 @@ class TestHandoverDoneRefusals(HandoverCase):
     def test_done_twice(self):
         handover = self.ready_handover()
         handover.with_user(self.user_supervisor).action_done()
-        with self.assertRefused(UserError, "is Done: this step needs the status In progress"):
+        with self.assertRefused(UserError, "field Status: it is Done"):
             handover.with_user(self.user_supervisor).action_done()
 
 
@@ -222,6 +222,40 @@ class TestHandoverBadInput(HandoverCase):
         self.assertEqual(handover.state, "submitted")
         self.assertEqual(self.rm_a.state, "active")
 
+    def test_buttons_follow_the_rules(self):
+        handover = self.request()
+        self.assertTrue(handover.with_user(self.user_rm_a).can_submit)
+        self.assertTrue(handover.with_user(self.user_rm_a).can_edit_request)
+        handover.with_user(self.user_rm_a).action_submit()
+        handover.invalidate_recordset()  # (the form reads the record again after a button)
+        expected = {
+            self.user_head_1: ("can_approve_unit_head", "can_reject"),
+            self.user_office: (),  # the office's turn comes after the unit head's
+            self.user_rm_a: ("can_cancel",),  # the outgoing RM approves nothing, cancels before approval
+        }
+        steps = ("can_submit", "can_approve_unit_head", "can_approve_office", "can_approve_hr", "can_reject",
+                 "can_start", "can_confirm_presence", "can_done", "can_file", "can_edit_request")
+        for user, allowed in expected.items():
+            record = handover.with_user(user)
+            for step in steps:
+                with self.subTest(user=user.login, step=step):
+                    self.assertEqual(record[step], step in allowed)
+        handover.with_user(self.user_head_1).action_approve_unit_head()
+        handover.invalidate_recordset()
+        self.assertTrue(handover.with_user(self.user_office).can_approve_office)
+        self.assertFalse(handover.with_user(self.user_head_1).can_approve_office)
+        handover.with_user(self.user_office).action_approve_office()
+        handover.with_user(self.user_hr).action_approve_hr()
+        self.start(handover)
+        handover.invalidate_recordset()
+        self.assertTrue(handover.with_user(self.user_supervisor).can_confirm_presence)
+        self.assertFalse(handover.with_user(self.user_office).can_confirm_presence)
+        self.assertTrue(handover.with_user(self.user_office).can_set_witnesses)
+        self.assertFalse(handover.with_user(self.user_rm_a).can_set_witnesses)
+        line = handover.line_ids[:1]
+        self.assertTrue(line.with_user(self.user_rm_d).can_tick)
+        self.assertFalse(line.with_user(self.user_office).can_tick)
+
     def test_who_requests_a_departure(self):
         with self.assertRaises(AccessError):
             self.request(user=self.user_rm_b)
@@ -242,9 +276,10 @@ class TestHandoverBadInput(HandoverCase):
             "outgoing_rm_id": self.rm_b.id,
         }
         for field_name, value in fields_values.items():
-            with self.subTest(field=field_name), self.assertRefused(AccessError, "set by its steps only"):
+            refusal = "it is (set by the record's actions|given when)"
+            with self.subTest(field=field_name), self.assertRefused(AccessError, refusal):
                 handover.with_user(self.user_rm_a).write({field_name: value})
-        with self.assertRefused(AccessError, "set by the handover's steps"):
+        with self.assertRefused(AccessError, "field Status: it is set by the record's actions only"):
             self.Handover.with_user(self.user_rm_a).create(
                 {"outgoing_rm_id": self.rm_a.id, "incoming_rm_id": self.rm_d.id, "state": "approved"}
             )
@@ -252,17 +287,25 @@ class TestHandoverBadInput(HandoverCase):
         self.assertEqual(handover.state, "draft")
 
     def test_context_defaults_do_not_set_steps(self):
-        handover = self.Handover.with_user(self.user_rm_a).with_context(
-            default_state="done", default_hr_approved_by_id=self.user_hr.id
-        ).create({"incoming_rm_id": self.rm_d.id})
+        Handover = self.Handover.with_user(self.user_rm_a)
+        for key, value in (
+            ("default_state", "done"), ("default_hr_approved_by_id", self.user_hr.id),
+            ("default_supervisor_confirmed", True), ("default_supervisor_id", self.user_supervisor.id),
+        ):
+            with self.subTest(key=key), self.assertRefused(AccessError, "not (by a default of the context|when)"):
+                Handover.with_context({key: value}).create({"incoming_rm_id": self.rm_d.id})
+        self.assertNoHandover()
+        # copy() carries no step over, whatever its default asks.
+        handover = Handover.create({"incoming_rm_id": self.rm_d.id})
         self.assertEqual(handover.outgoing_rm_id, self.rm_a, "defaults to the user's own RM record")
-        self.assertEqual(handover.state, "draft")
-        self.assertFalse(handover.hr_approved_by_id)
+        handover.action_cancel()
+        copied = handover.copy(default={"state": "approved", "hr_approved_by_id": self.user_hr.id})
+        self.assertEqual((copied.state, copied.hr_approved_by_id), ("draft", self.env["res.users"]))
 
     def test_request_fixed_after_submission(self):
         handover = self.request()
         handover.with_user(self.user_rm_a).action_submit()
-        with self.assertRefused(UserError, "can be changed only while it is a draft"):
+        with self.assertRefused(UserError, "field Incoming RM: it is Submitted"):
             handover.with_user(self.user_rm_a).write({"incoming_rm_id": self.rm_b.id})
         self.assertEqual(handover.incoming_rm_id, self.rm_d)
 
@@ -276,13 +319,13 @@ class TestHandoverBadInput(HandoverCase):
 
     def test_lines_ticked_during_the_handover_by_its_people(self):
         handover = self.approve(self.request())
-        with self.assertRefused(UserError, "is Approved: this step needs the status In progress"):
+        with self.assertRefused(UserError, "field Status: it is Approved"):
             handover.with_user(self.user_supervisor).action_confirm_presence()
         self.start(handover)
         line = handover.line_ids[:1]
         with self.assertRaises(AccessError):
             line.with_user(self.user_head_2).action_check()
-        with self.assertRefused(AccessError, "ticked with their buttons"):
+        with self.assertRefused(AccessError, "field Handed over: it is set by the record's actions only"):
             line.with_user(self.user_rm_a).write({"checked": True})
         with self.assertRefused(AccessError, "take part in the handover"):
             line.with_user(self.user_office).action_check()
