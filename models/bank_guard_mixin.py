@@ -30,16 +30,19 @@ class BankGuardError(AccessError):
 def guard_error(record, field_name, why):
     """Build the guard's refusal for ``record`` (or a model) and ``field_name``.
 
-    One message shape everywhere: "<record>, field <label>: <why>".
+    One message shape everywhere: "<record>, field <label>: <why>"; a refusal of the whole
+    record (creating or deleting it) has no field: "<record>: <why>".
     """
     env = record.env
-    field = record._fields.get(field_name)
+    field = record._fields.get(field_name) if field_name else None
     label = field.get_description(env)["string"] if field else field_name
     model_label = env["ir.model"]._get(record._name).name or record._name
     # The record's own name only when the user may read it (display names are read as
     # superuser; docs/security.md, "names through many2ones").
     named = record[:1].id and record[:1]._filtered_access("read")
     name = named.display_name if named else model_label
+    if not field_name:
+        return BankGuardError(env._("%(record)s: %(why)s", record=name, why=why))
     return BankGuardError(env._(
         "%(record)s, field %(field)s: %(why)s", record=name, field=label, why=why,
     ))
@@ -109,6 +112,9 @@ class BankGuardMixin(models.AbstractModel):
         take the step on the record (``None`` when they may). ``_bank_start_step`` enforces it
         in the action; a ``can_<step>`` field computed by ``_compute_bank_can`` shows the button
         only when the click would succeed.
+    ``_bank_may_create()`` / ``_bank_may_unlink()``
+        Why the current user may not create records of the model at all, or delete this one
+        (``None`` when they may): records that only an approved action creates or removes.
 
     Actions write what users may not through ``_bank_system_write`` / ``_bank_system_create``,
     the one choke point that writes as superuser.
@@ -167,6 +173,25 @@ class BankGuardMixin(models.AbstractModel):
                     vals.pop(field_name, None)
         return vals_list
 
+    @api.ondelete(at_uninstall=False)
+    def _bank_guard_unlink(self):
+        if self.env.su:
+            return
+        for record in self:
+            problem = record._bank_may_unlink()
+            if problem:
+                raise guard_error(record, None, problem)
+
+    @api.model
+    def _bank_may_create(self):
+        """Hook: why the current user may not create records of this model at all, or ``None``.
+        Covers every way into ``create``: the form, ``copy``, x2many commands, ``load()``."""
+        return None
+
+    def _bank_may_unlink(self):
+        """Hook: why the current user may not delete this record, or ``None``."""
+        return None
+
     @api.model
     def _bank_prepare_create(self, vals_list):
         """Hook: fill in what the system sets at creation (author, date, the decider), after the
@@ -177,6 +202,9 @@ class BankGuardMixin(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _bank_guard_create(self, vals_list):
+        problem = self._bank_may_create()
+        if problem:
+            raise guard_error(self, None, problem)
         context_defaults = {
             key[len("default_"):]: value for key, value in self.env.context.items()
             if key.startswith("default_") and key[len("default_"):] in self._bank_action_fields
@@ -313,3 +341,8 @@ class BankGuardMixin(models.AbstractModel):
         """Create records whose values come from an action or the system (registers, history,
         records a cron plans). Same choke point as ``_bank_system_write``; returns them not sudo."""
         return self.sudo().create(vals_list).sudo(False)
+
+    def _bank_system_unlink(self):
+        """Delete records that ``_bank_may_unlink`` keeps from users, for an action that has
+        checked its caller. Same choke point as ``_bank_system_write``."""
+        return self.sudo().unlink()

@@ -18,6 +18,9 @@ class BankMaintenanceBand(models.Model):
     _name = "bank.maintenance.band"
     _description = "Maintenance band"
     _order = "aum_from, id"
+    _inherit = ["bank.config.mixin"]
+    # Four eyes (models/bank_config_mixin.py): who maintains a customer, by assets.
+    _bank_action_fields = frozenset({"level", "aum_from", "from_inclusive", "currency_id", "active"})
 
     name = fields.Char(required=True, translate=True)
     level = fields.Selection(MAINTENANCE_LEVELS, required=True)

@@ -16,6 +16,9 @@ class BankRmGrade(models.Model):
     _name = "bank.rm.grade"
     _description = "RM grade"
     _order = "rank desc, id"
+    _inherit = ["bank.config.mixin"]
+    # Four eyes (models/bank_config_mixin.py): the grade-to-level rule.
+    _bank_action_fields = frozenset({"code", "rank", "allowed_unit_levels", "active"})
 
     name = fields.Char(required=True, translate=True)
     code = fields.Selection(GRADE_CODES, required=True)

@@ -21,6 +21,10 @@ class BankTierCondition(models.Model):
     _name = "bank.tier.condition"
     _description = "Tier condition"
     _order = "rule_id, id"
+    _inherit = ["bank.config.mixin"]
+    # Four eyes (models/bank_config_mixin.py): every field of a threshold.
+    _bank_action_fields = frozenset({"rule_id", "metric", "category_ids", "operator", "amount", "currency_id"})
+    _bank_config_free_fields = frozenset()
 
     rule_id = fields.Many2one("bank.tier.rule", string="Rule", required=True, ondelete="cascade", index=True)
     metric = fields.Selection(METRICS, required=True)

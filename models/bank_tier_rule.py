@@ -9,6 +9,9 @@ class BankTierRule(models.Model):
     _name = "bank.tier.rule"
     _description = "Tier rule"
     _order = "tier_id, sequence, id"
+    _inherit = ["bank.config.mixin"]
+    # Four eyes (models/bank_config_mixin.py).
+    _bank_action_fields = frozenset({"tier_id", "sequence", "condition_ids", "active"})
 
     tier_id = fields.Many2one("bank.vip.tier", string="Tier", required=True, ondelete="cascade", index=True)
     name = fields.Char(required=True, translate=True)

@@ -15,6 +15,10 @@ class BankUnitLevel(models.Model):
     _name = "bank.unit.level"
     _description = "Staffing level"
     _order = "sequence, id"
+    _inherit = ["bank.config.mixin"]
+    # Four eyes (models/bank_config_mixin.py): the code is what the grade rule compares.
+    _bank_action_fields = frozenset({"code"})
+    _bank_config_free_fields = frozenset({"name", "sequence"})
 
     name = fields.Char(required=True, translate=True)
     code = fields.Selection(

@@ -13,6 +13,12 @@ class BankVipTier(models.Model):
     _name = "bank.vip.tier"
     _description = "Customer tier"
     _order = "rank desc, id"
+    _inherit = ["bank.config.mixin"]
+    # Four eyes (models/bank_config_mixin.py): what decides the tier changes by approved request only.
+    _bank_action_fields = frozenset({
+        "code", "rank", "contact_interval_days", "downgrade_grace_days", "is_potential_rule", "rule_ids", "active",
+    })
+    _bank_config_free_fields = frozenset({"name", "color"})
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True)

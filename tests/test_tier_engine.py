@@ -346,18 +346,36 @@ class TestTierEngine(TierCase):
             self.customer_a.with_user(self.user_rm_a).action_bank_evaluate()
         with self.assertRaises(AccessError):
             self.vip.with_user(self.user_rm_a).write({"rank": 1})
-        self.vip.with_user(self.user_admin).write({"contact_interval_days": 20})
-        self.assertEqual(self.vip.contact_interval_days, 20)
+        # Even an administrator changes a tier only through an approved change request
+        # (tests/test_config_change.py); its label stays theirs.
+        interval = self.vip.contact_interval_days
+        with self.assertRefused(AccessError, "second administrator"):
+            self.vip.with_user(self.user_admin).write({"contact_interval_days": interval + 1})
+        self.assertEqual(self.vip.contact_interval_days, interval)
+        self.vip.with_user(self.user_admin).write({"color": 3})
+        self.assertEqual(self.vip.color, 3)
 
     def test_rule_configuration_refused(self):
-        Rule = self.env["bank.tier.rule"].with_user(self.user_admin)
+        # New rules come through a change request (tests/test_config_change.py): a bad one is
+        # refused when its author submits it, and nothing is created.
+        Change = self.env["bank.config.change"].with_user(self.user_admin)
+
+        def submit(values):
+            change = Change.create({"name": "New rule", "line_ids": [
+                (0, 0, {"res_model": "bank.tier.rule", "values": dict(values, tier_id=self.vip.id)}),
+            ]})
+            try:
+                change.action_submit()
+            finally:
+                self.assertEqual(change.state, "draft")
+
         with self.assertRefused(ValidationError, "needs at least one condition"):
-            Rule.create({"tier_id": self.vip.id, "name": "Empty"})
+            submit({"name": "Empty"})
         for values, message in (
             ({"metric": "balance", "amount": 0, "category_ids": [self.cat["FUND"].id]}, "positive amount"),
             ({"metric": "balance", "amount": -5, "category_ids": [self.cat["FUND"].id]}, "positive amount"),
             ({"metric": "balance", "amount": 100}, "choose at least one"),
         ):
             with self.subTest(values=values), self.assertRefused(ValidationError, message):
-                Rule.create({"tier_id": self.vip.id, "name": "Bad", "condition_ids": [(0, 0, values)]})
+                submit({"name": "Bad", "condition_ids": [(0, 0, values)]})
         self.assertFalse(self.env["bank.tier.rule"].search([("name", "in", ("Empty", "Bad"))]))

@@ -3,8 +3,9 @@ import datetime
 
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
+from .common import GROUP_ADMIN
 from .test_tier_engine import TierCase
 
 D = datetime.date
@@ -43,10 +44,19 @@ class TestTierWhatif(TierCase):
         # Nothing changed yet.
         self.assertEqual(funds_line.condition_id.amount, 500000)
         self.assertEqual(funds["F 520k"].bank_tier_id, self.vip)
-        # Apply: the real run makes exactly the previewed changes.
+        # Propose, submit, and a second administrator approves: the real run makes exactly the
+        # previewed changes, which the request's own preview shows too.
         counts = {(r.tier_id, r.movement): r.count for r in wizard.result_ids if r.movement != "stay"}
+        change = self.env["bank.config.change"].with_user(self.user_admin).browse(wizard.action_propose()["res_id"])
+        change.action_submit()
+        self.assertEqual(
+            {(r.tier_id, r.movement): r.count for r in change.preview_ids if r.kind == "tier" and r.movement != "stay"},
+            counts,
+        )
+        self.assertEqual(funds_line.condition_id.amount, 500000)
         before = self.env["bank.tier.history"].search_count([])
-        wizard.action_apply()
+        approver = new_test_user(self.env, login="t_bank_admin_2", groups=GROUP_ADMIN)
+        change.with_user(approver).action_approve()
         self.assertEqual(funds_line.condition_id.amount, 600000)
         changes = self.env["bank.tier.history"].search([], order="id desc", limit=self.env["bank.tier.history"]
                                                         .search_count([]) - before)

@@ -61,3 +61,34 @@ class TestUiTours(HttpCase):
 
     def test_admin_organisation_tour(self):
         self.start_tour("/odoo", "bank_admin_organisation_tour", login="tour_admin")
+
+    def test_config_change_approval_tour(self):
+        """A second administrator reviews and approves a threshold change, in Chinese."""
+        approver = new_test_user(
+            self.env, "tour_admin_2", groups=GROUP_ADMIN, name="Tour Admin 2", lang="zh_CN"
+        )
+        leaving = self.env["res.partner"].create({"name": "巡回客户丁", "is_bank_customer": True})
+        self.env["bank.account"].create({
+            "partner_id": leaving.id,
+            "category_id": self.env.ref("bank_relationship_manager.product_category_fund").id,
+            "account_no": "TOUR-FUND-1",
+        })
+        self.env["bank.balance"].load_balances([{"account_no": "TOUR-FUND-1", "date": "2026-03-01", "balance": 520000}])
+        vip = self.env.ref("bank_relationship_manager.tier_vip")
+        vip.downgrade_grace_days = 0  # (as the system: the set-up of the tour)
+        leaving.action_bank_evaluate()
+        self.assertEqual(leaving.bank_tier_id, vip)
+        funds = self.env.ref("bank_relationship_manager.tier_rule_vip_funds").condition_ids[:1]
+        change = self.env["bank.config.change"].with_user(self.user_admin).create({
+            "name": "巡回门槛调整",
+            "line_ids": [
+                (0, 0, {"res_model": "bank.tier.condition", "res_id": funds.id, "values": {"amount": 600000}}),
+            ],
+        })
+        change.action_submit()
+        self.start_tour("/odoo", "bank_config_change_approval_tour", login="tour_admin_2")
+        self.env.invalidate_all()
+        self.assertEqual(change.state, "applied")
+        self.assertEqual(change.approved_by_id, approver)
+        self.assertEqual(funds.amount, 600000)
+        self.assertFalse(leaving.bank_tier_id)

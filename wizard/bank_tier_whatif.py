@@ -2,6 +2,7 @@
 import dataclasses
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 # Customers listed per tier and movement in the preview (the counts are always complete).
 _LISTED = 20
@@ -60,20 +61,31 @@ class BankTierWhatif(models.TransientModel):
                                                                  amount=line.new_amount * factor)
         return rule_set
 
-    def action_preview(self):
-        self.ensure_one()
-        self.line_ids._check_new_amount()
-        rule_set = self._draft_rule_set()
+    @api.model
+    def _count_moves(self, rule_set, date, bands=None):
+        """Who would move with ``rule_set``: ``{(tier_id, movement): partner ids}``, and with
+        ``bands`` (``(aum_from, from_inclusive, level)`` sorted by start) also
+        ``{(level, movement): partner ids}`` of the maintenance levels, keyed by the level's code.
+        Every customer goes through the engine of the nightly evaluation."""
         engine = self.env["bank.tier.engine"]
+        Band = self.env["bank.maintenance.band"]
         Partner = self.env["res.partner"].with_context(active_test=False)
         customers = Partner.search([("is_bank_customer", "=", True)], order="id")
-        moves = {}  # (tier_id, kind) -> partner ids
+        moves = {}  # (tier_id or level, kind) -> partner ids
         for start in range(0, len(customers), 2000):
-            batch = customers[start:start + 2000].ids
+            batch = customers[start:start + 2000]
             states, decisions = engine._decide_batch(
-                batch, self.date, _SameForEveryLanguage(rule_set), explain=False
+                batch.ids, date, _SameForEveryLanguage(rule_set), explain=False
             )
+            levels = {partner.id: partner.bank_maintenance_level for partner in batch} if bands is not None else {}
             for partner_id, decision in decisions.items():
+                if bands is not None:
+                    old_level, new_level = levels[partner_id] or False, Band._level_for(bands, decision["aum"])
+                    if old_level != new_level:
+                        if old_level:
+                            moves.setdefault((old_level, "leave"), []).append(partner_id)
+                        if new_level:
+                            moves.setdefault((new_level, "enter"), []).append(partner_id)
                 old, new = states[partner_id]["tier_id"] or False, decision["tier_id"]
                 if old == new:
                     if old:
@@ -83,6 +95,12 @@ class BankTierWhatif(models.TransientModel):
                     moves.setdefault((old, "leave"), []).append(partner_id)
                 if new:
                     moves.setdefault((new, "enter"), []).append(partner_id)
+        return moves
+
+    def action_preview(self):
+        self.ensure_one()
+        self.line_ids._check_new_amount()
+        moves = self._count_moves(self._draft_rule_set(), self.date)
         self.result_ids.unlink()
         self.write({
             "previewed": True,
@@ -98,16 +116,32 @@ class BankTierWhatif(models.TransientModel):
         })
         return self._reopen()
 
-    def action_apply(self):
-        """Replace the thresholds and re-evaluate every customer as of the date."""
+    def action_propose(self):
+        """Draft a change request with the changed thresholds: they apply once a second
+        administrator approves it (models/bank_config_change.py)."""
         self.ensure_one()
         self.line_ids._check_new_amount()
-        for line in self.line_ids.filtered(lambda line: line.new_amount != line.condition_id.amount):
-            line.condition_id.amount = line.new_amount
-        self.env["res.partner"].with_context(active_test=False).search(
-            [("is_bank_customer", "=", True)]
-        ).action_bank_evaluate(self.date)
-        return {"type": "ir.actions.act_window_close"}
+        changed = self.line_ids.filtered(lambda line: line.new_amount != line.condition_id.amount)
+        if not changed:
+            raise UserError(self.env._("No threshold was changed (field New threshold)."))
+        change = self.env["bank.config.change"].create({
+            "name": self.env._("New thresholds: %(rules)s", rules=", ".join(changed.rule_id.mapped("name"))),
+            "line_ids": [
+                fields.Command.create({
+                    "res_model": "bank.tier.condition",
+                    "res_id": line.condition_id.id,
+                    "values": {"amount": line.new_amount},
+                })
+                for line in changed
+            ],
+        })
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": change._name,
+            "res_id": change.id,
+            "view_mode": "form",
+            "target": "current",
+        }
 
     def _reopen(self):
         return {

@@ -96,11 +96,11 @@ registry.category("web_tour.tours").add("bank_admin_organisation_tour", {
             run: "click",
         },
         {
-            content: "The effect per tier is shown, and can now be applied",
-            trigger: ".modal:has(.o_field_widget[name=result_ids]) button[name=action_apply]",
+            content: "The effect per tier is shown, and can now be proposed for approval",
+            trigger: ".modal:has(.o_field_widget[name=result_ids]) button[name=action_propose]",
         },
         {
-            content: "Close without applying",
+            content: "Close without proposing",
             trigger: ".modal .modal-footer button.btn-secondary:contains('Close')",
             run: "click",
         },
