@@ -16,6 +16,7 @@ from . import bank_maintenance_band
 from . import bank_tier_history
 from . import bank_tier_engine
 from . import res_partner
+from . import bank_assignment_history
 from . import res_users
 from . import mail_activity
 from . import bank_dossier

@@ -14,7 +14,12 @@ class BankAccount(models.Model):
 
     _name = "bank.account"
     _description = "Bank account"
+    _inherit = ["bank.guard.mixin"]
     _order = "partner_id, category_id, account_no"
+    # The guard (models/bank_guard_mixin.py): the latest balance is load_balances' (set-based SQL);
+    # an account stays with the customer it was opened for (the rules read partner_id).
+    _bank_action_fields = frozenset({"balance", "balance_date", "kind"})
+    _bank_fixed_fields = frozenset({"partner_id", "company_id"})
     _rec_name = "account_no"
 
     partner_id = fields.Many2one(

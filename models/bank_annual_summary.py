@@ -28,7 +28,8 @@ class BankAnnualSummary(models.Model):
         string="Plans for next year", help="Ideas and suggestions for next year's wealth-management work."
     )
 
-    _BANK_GUARDED = REPORT_GUARDED | {"year"}
+    _bank_action_fields = REPORT_GUARDED
+    _bank_fixed_fields = frozenset({"year"})
 
     _rm_year_uniq = models.Constraint("UNIQUE(rm_id, year)", "An RM writes one annual summary per year.")
 

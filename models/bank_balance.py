@@ -24,7 +24,12 @@ class BankBalance(models.Model):
 
     _name = "bank.balance"
     _description = "Account balance"
+    _inherit = ["bank.guard.mixin"]
     _order = "date desc, id desc"
+    # The guard (models/bank_guard_mixin.py): the stored copies of the account (the rules read the
+    # customer and the company) follow the account; a row stays the account's and the date's.
+    _bank_action_fields = frozenset({"partner_id", "category_id", "currency_id", "company_id"})
+    _bank_fixed_fields = frozenset({"account_id", "date"})
     _rec_name = "date"
 
     account_id = fields.Many2one("bank.account", string="Account", required=True, ondelete="restrict")
@@ -254,6 +259,7 @@ class BankBalance(models.Model):
         """
         if not account_ids:
             return
+        # sudo: system parameters are readable by administrators only; these thresholds are not secret.
         params = self.env["ir.config_parameter"].sudo()
         amount = float(params.get_param("bank_relationship_manager.large_movement_amount", 500000))
         share = float(params.get_param("bank_relationship_manager.large_movement_share", 0.3))
@@ -319,6 +325,7 @@ class BankBalance(models.Model):
     def _create_movement_activities(self, movements):
         """One activity per movement, due today, for the customer's RM (or unit head); never twice."""
         activity_type = self.env.ref("bank_relationship_manager.mail_activity_type_large_movement")
+        # sudo: the loader may not read the customers whose RMs get the activities.
         partners = self.env["res.partner"].sudo().browse([m[0] for m in movements])
         summaries = {
             partner_id: self.env._("Large fund movement on %(date)s", date=day)
@@ -326,6 +333,7 @@ class BankBalance(models.Model):
         }
         existing = {
             (activity.res_id, activity.summary)
+            # sudo: the RMs' activities are checked for duplicates, whoever loads.
             for activity in self.env["mail.activity"].sudo().search([
                 ("res_model", "=", "res.partner"),
                 ("res_id", "in", partners.ids),

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
 from ..tools.cron_batches import process_in_batches
+from .bank_guard_mixin import guard_error
 
 COMPLAINT_STATES = [
     ("new", "New"),
@@ -19,9 +20,6 @@ COMPLAINT_STATES = [
 RESPONSE_WORKING_DAYS = 5
 # Cron batch size of the overdue check.
 _OVERDUE_BATCH = 100
-
-# Fields only the actions (or the cron) change.
-_GUARDED = {"name", "state", "deadline", "overdue_notified", "date_resolved", "date_closed", "company_id"}
 
 
 def add_working_days(day, count):
@@ -44,8 +42,23 @@ class BankComplaint(models.Model):
 
     _name = "bank.complaint"
     _description = "Customer complaint"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["bank.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_received desc, id desc"
+    # The guard (models/bank_guard_mixin.py): states, dates of the steps and the stored owners
+    # that the record rules read change only through the actions and the cron; the customer is
+    # the one the complaint was recorded for.
+    _bank_action_fields = frozenset({
+        "name", "state", "deadline", "overdue_notified", "date_resolved", "date_closed", "company_id",
+        "user_id", "unit_id", "responsible_user_id",
+    })
+    _bank_fixed_fields = frozenset({"partner_id"})
+    _bank_locked_states = frozenset({"closed", "cancelled"})
+    _bank_steps = {
+        "start": ("new",),
+        "resolve": ("new", "in_progress"),
+        "close": ("resolved",),
+        "cancel": ("new", "in_progress"),
+    }
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/", index=True)
     partner_id = fields.Many2one(
@@ -99,6 +112,10 @@ class BankComplaint(models.Model):
     overdue_notified = fields.Boolean(readonly=True, copy=False, index=True,
                                       help="The unit head got the overdue activity (once).")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    can_start = fields.Boolean(compute="_compute_bank_can")
+    can_resolve = fields.Boolean(compute="_compute_bank_can")
+    can_close = fields.Boolean(compute="_compute_bank_can")
+    can_cancel = fields.Boolean(compute="_compute_bank_can")
 
     # ------------------------------------------------------------------
     # Computes
@@ -156,37 +173,32 @@ class BankComplaint(models.Model):
                     complaint=complaint.name, date=complaint.date_received,
                 ))
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                guarded = _GUARDED & set(vals)
-                if guarded:
-                    raise UserError(self.env._(
-                        "Complaint: %(fields)s are set by the add-on, not when recording a complaint.",
-                        fields=", ".join(sorted(guarded)),
-                    ))
+    @api.model
+    def _bank_prepare_create(self, vals_list):
         # sudo: the reference sequence is read by everyone who records a complaint.
         sequence = self.env["ir.sequence"].sudo()
         for vals in vals_list:
+            if not self.env.su and "responsible_rm_id" in vals:
+                self._bank_check_responsible(vals)
             vals["name"] = sequence.next_by_code("bank.complaint") or "/"
-        return super().create(vals_list)
 
     def write(self, vals):
-        if not self.env.su:
-            guarded = _GUARDED & set(vals)
-            if guarded:
-                raise UserError(self.env._(
-                    "Complaint %(complaints)s: %(fields)s change only through the buttons.",
-                    complaints=", ".join(self.mapped("name")), fields=", ".join(sorted(guarded)),
-                ))
-            done = self.filtered(lambda c: c.state in ("closed", "cancelled"))
-            if done and set(vals) - {"message_main_attachment_id"}:
-                raise UserError(self.env._(
-                    "Complaint %(complaints)s is %(state)s and cannot be changed (field State).",
-                    complaints=", ".join(done.mapped("name")), state=done[:1]._state_label(),
-                ))
+        if "responsible_rm_id" in vals and not self.env.su:
+            self._bank_check_responsible(vals)
         return super().write(vals)
+
+    @api.model
+    def _bank_check_responsible(self, vals):
+        """The responsible RM reads and works on the complaint (the record rules read it): the unit
+        head or a supervisor chooses them; others leave the customer's primary RM."""
+        if self.env.user.has_group("bank_relationship_manager.group_bank_unit_head"):
+            return
+        partner = self.env["res.partner"].browse(vals.get("partner_id") or self.partner_id.id)
+        # sudo: the customer's primary RM is the only choice, whoever records the complaint.
+        if (vals["responsible_rm_id"] or False) != partner.sudo().bank_rm_id.id:
+            raise guard_error(self, "responsible_rm_id", self.env._(
+                "the head of the unit or a supervisor chooses another responsible RM than the customer's primary RM."
+            ))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -200,37 +212,49 @@ class BankComplaint(models.Model):
     # ------------------------------------------------------------------
 
     def action_start(self):
-        self._check_transition("new")
-        # sudo: the state changes only here, after the access and state checks.
-        self.sudo().write({"state": "in_progress"})
+        self._bank_start_step("start")._bank_system_write({"state": "in_progress"})
         return True
 
     def action_resolve(self):
-        self._check_transition("new", "in_progress")
-        self._check_filled("resolution")
-        self.sudo().write({"state": "resolved", "date_resolved": fields.Date.context_today(self)})
+        self._bank_start_step("resolve")._check_filled("resolution")
+        self._bank_system_write({"state": "resolved", "date_resolved": fields.Date.context_today(self)})
         self._done_overdue_activities()
         return True
 
     def action_close(self):
-        self._check_transition("resolved")
-        if not self.env.su and not self.env.user.has_group("bank_relationship_manager.group_bank_unit_head"):
-            raise UserError(self.env._(
-                "Complaint %(complaints)s: the head of the unit (or a supervisor) closes it after reviewing the "
-                "root cause, not %(user)s.",
-                complaints=", ".join(self.mapped("name")), user=self.env.user.name,
-            ))
-        self._check_filled("root_cause")
-        self.sudo().write({"state": "closed", "date_closed": fields.Date.context_today(self)})
+        self._bank_start_step("close")._check_filled("root_cause")
+        self._bank_system_write({"state": "closed", "date_closed": fields.Date.context_today(self)})
         return True
 
     def action_cancel(self):
         """A complaint recorded by mistake or withdrawn by the customer: the resolution says why."""
-        self._check_transition("new", "in_progress")
-        self._check_filled("resolution")
-        self.sudo().write({"state": "cancelled"})
+        self._bank_start_step("cancel")._check_filled("resolution")
+        self._bank_system_write({"state": "cancelled"})
         self._done_overdue_activities()
         return True
+
+    def _bank_may_start(self):
+        return self._bank_may_work()
+
+    def _bank_may_resolve(self):
+        return self._bank_may_work()
+
+    def _bank_may_cancel(self):
+        return self._bank_may_work()
+
+    def _bank_may_close(self):
+        if not self.env.su and not self.env.user.has_group("bank_relationship_manager.group_bank_unit_head"):
+            return self.env._(
+                "the head of the unit (or a supervisor) closes it after reviewing the root cause, not %(user)s.",
+                user=self.env.user.name,
+            )
+        return self._bank_may_work()
+
+    def _bank_may_work(self):
+        """Steps are taken by those who may write the complaint (its responsible RM, the unit)."""
+        if not self.env.su and not self.has_access("write"):
+            return self.env._("only its responsible RM or the head or a supervisor of the unit may do this.")
+        return None
 
     # ------------------------------------------------------------------
     # Cron
@@ -263,27 +287,17 @@ class BankComplaint(models.Model):
                         "Received on %(received)s, due by %(deadline)s, still %(state)s: see that "
                         "%(rm)s answers the customer.",
                         received=complaint.date_received, deadline=complaint.deadline,
-                        state=complaint._state_label(), rm=complaint.responsible_rm_id.name or "-",
+                        state=complaint._bank_state_label(), rm=complaint.responsible_rm_id.name or "-",
                     ),
                 })
         if values:
             # sudo: the cron plans the activity for the unit head, who may read the complaint.
             self.env["mail.activity"].sudo().create(values)
-        self.sudo().write({"overdue_notified": True})
+        self._bank_system_write({"overdue_notified": True})
 
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
-
-    def _check_transition(self, *states):
-        self.check_access("write")
-        for complaint in self:
-            if complaint.state not in states:
-                raise UserError(self.env._(
-                    "Complaint %(complaint)s is %(state)s: this step needs it %(expected)s (field State).",
-                    complaint=complaint.name, state=complaint._state_label(),
-                    expected=" / ".join(complaint._state_label(s) for s in states),
-                ))
 
     def _check_filled(self, field_name):
         label = self._fields[field_name].get_description(self.env)["string"]
@@ -293,9 +307,6 @@ class BankComplaint(models.Model):
                     "Complaint %(complaint)s: fill in the field %(field)s first.",
                     complaint=complaint.name, field=label,
                 ))
-
-    def _state_label(self, state=None):
-        return dict(self._fields["state"]._description_selection(self.env))[state or self.state]
 
     def _done_overdue_activities(self):
         activity_type = self.env.ref("bank_relationship_manager.mail_activity_type_complaint_overdue")

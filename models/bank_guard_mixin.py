@@ -85,6 +85,70 @@ def check_readable_partners(model, vals_list, field_names=None, creating=False):
             ))
 
 
+def differs_from_default(model, field_name, value):
+    """Whether ``value`` differs from what the field gets by itself (its default, without the
+    context's ``default_`` keys): the web client may send a field's own default back."""
+    field = model._fields[field_name]
+    if field.type in ("one2many", "many2many"):
+        return bool(value)
+    clean = model.with_context({
+        key: val for key, val in model.env.context.items() if not key.startswith("default_")
+    })
+    default = clean.default_get([field_name]).get(field_name, False)
+    return field.convert_to_cache(value, model, validate=False) != field.convert_to_cache(
+        default, model, validate=False
+    )
+
+
+def guard_create_values(model, vals_list, action_fields):
+    """Refuse ``action_fields`` in create values and in ``default_<field>`` context keys (unless
+    equal to the field's own default). The mixin's create calls it; a model that cannot inherit
+    the mixin (Odoo's ``res.partner``, ``crm.lead``) calls it from its own create, for its bank
+    fields only, so that its other records pay nothing. No query unless such a field is given."""
+    if model.env.su:
+        return
+    context_defaults = {
+        key[len("default_"):]: value for key, value in model.env.context.items()
+        if key.startswith("default_") and key[len("default_"):] in action_fields
+    }
+    for field_name, value in context_defaults.items():
+        if differs_from_default(model, field_name, value):
+            raise guard_error(model, field_name, model.env._(
+                "it is set by the record's actions only, not by a default of the context."
+            ))
+    for vals in vals_list:
+        for field_name in action_fields.intersection(vals):
+            if differs_from_default(model, field_name, vals[field_name]):
+                raise guard_error(model, field_name, model.env._(
+                    "it is set by the record's actions only, not when the record is created."
+                ))
+
+
+def guard_write_values(records, vals, action_fields, fixed_fields=frozenset()):
+    """Refuse ``action_fields`` and changes of ``fixed_fields`` in a user's ``write``."""
+    if records.env.su:
+        return
+    for field_name in action_fields.intersection(vals):
+        raise guard_error(records, field_name, records.env._("it is set by the record's actions only."))
+    for field_name in fixed_fields.intersection(vals):
+        field = records._fields[field_name]
+        new = field.convert_to_cache(vals[field_name], records, validate=False)
+        for record in records:
+            if field.convert_to_cache(record[field_name], record, validate=False) != new:
+                raise guard_error(record, field_name, records.env._(
+                    "it is given when the record is created and cannot be changed afterwards."
+                ))
+
+
+def drop_action_fields(model, vals_list, action_fields):
+    """A copy starts afresh: what the actions set is not carried over, even through ``default``."""
+    if not model.env.su:
+        for vals in vals_list:
+            for field_name in action_fields:
+                vals.pop(field_name, None)
+    return vals_list
+
+
 class BankGuardMixin(models.AbstractModel):
     """Guarded fields, locked states and approval steps of a bank model.
 
@@ -166,12 +230,7 @@ class BankGuardMixin(models.AbstractModel):
     def copy_data(self, default=None):
         """A copy starts afresh: what the actions set (state, approvals) is not carried over,
         even when asked for through ``default``."""
-        vals_list = super().copy_data(default)
-        if not self.env.su:
-            for vals in vals_list:
-                for field_name in self._bank_action_fields:
-                    vals.pop(field_name, None)
-        return vals_list
+        return drop_action_fields(self, super().copy_data(default), self._bank_action_fields)
 
     @api.ondelete(at_uninstall=False)
     def _bank_guard_unlink(self):
@@ -205,21 +264,7 @@ class BankGuardMixin(models.AbstractModel):
         problem = self._bank_may_create()
         if problem:
             raise guard_error(self, None, problem)
-        context_defaults = {
-            key[len("default_"):]: value for key, value in self.env.context.items()
-            if key.startswith("default_") and key[len("default_"):] in self._bank_action_fields
-        }
-        for field_name, value in context_defaults.items():
-            if self._bank_differs_from_default(field_name, value):
-                raise guard_error(self, field_name, self.env._(
-                    "it is set by the record's actions only, not by a default of the context."
-                ))
-        for vals in vals_list:
-            for field_name in self._bank_action_fields.intersection(vals):
-                if self._bank_differs_from_default(field_name, vals[field_name]):
-                    raise guard_error(self, field_name, self.env._(
-                        "it is set by the record's actions only, not when the record is created."
-                    ))
+        guard_create_values(self, vals_list, self._bank_action_fields)
         initial = self._bank_initial_state() if self._bank_field_steps else None
         for field_name, step in self._bank_field_steps.items():
             if initial in self._bank_steps[step]:
@@ -234,16 +279,7 @@ class BankGuardMixin(models.AbstractModel):
         check_readable_partners(self, vals_list, creating=True)
 
     def _bank_guard_write(self, vals):
-        for field_name in self._bank_action_fields.intersection(vals):
-            raise guard_error(self, field_name, self.env._("it is set by the record's actions only."))
-        for field_name in self._bank_fixed_fields.intersection(vals):
-            field = self._fields[field_name]
-            new = field.convert_to_cache(vals[field_name], self, validate=False)
-            for record in self:
-                if field.convert_to_cache(record[field_name], record, validate=False) != new:
-                    raise guard_error(record, field_name, self.env._(
-                        "it is given when the record is created and cannot be changed afterwards."
-                    ))
+        guard_write_values(self, vals, self._bank_action_fields, self._bank_fixed_fields)
         if self._bank_locked_states:
             changed = set(vals) - self._bank_lock_exempt_fields
             state_field = self._bank_state_field
@@ -281,18 +317,7 @@ class BankGuardMixin(models.AbstractModel):
         return clean.default_get([self._bank_state_field]).get(self._bank_state_field)
 
     def _bank_differs_from_default(self, field_name, value):
-        """Whether ``value`` differs from what the field gets by itself (its default, without the
-        context's ``default_`` keys): the web client may send a field's own default back."""
-        field = self._fields[field_name]
-        if field.type in ("one2many", "many2many"):
-            return bool(value)
-        clean = self.with_context({
-            key: val for key, val in self.env.context.items() if not key.startswith("default_")
-        })
-        default = clean.default_get([field_name]).get(field_name, False)
-        return field.convert_to_cache(value, self, validate=False) != field.convert_to_cache(
-            default, self, validate=False
-        )
+        return differs_from_default(self, field_name, value)
 
     # ------------------------------------------------------------------
     # Steps

@@ -13,9 +13,10 @@ REPORT_STATES = [
 # Channels that count as a visit (约访): the customer was met in person.
 VISIT_CHANNELS = ("visit", "meeting")
 
-# Fields of a report that only the actions change.
+# Fields of a report that only the actions change (the guard of models/bank_guard_mixin.py): the
+# owner and the stored fields the record rules read, the state and its steps, the figures.
 REPORT_GUARDED = frozenset({
-    "rm_id", "unit_id", "supervisor_user_id", "state", "submitted_date", "acknowledged_by_id",
+    "rm_id", "rm_user_id", "unit_id", "supervisor_user_id", "state", "submitted_date", "acknowledged_by_id",
     "acknowledged_date", "contact_count", "visit_count", "minutes_total", "customer_count", "won_count",
     "won_amount", "complaint_count", "figures_date", "company_id",
 })
@@ -32,9 +33,12 @@ class BankJournalReport(models.AbstractModel):
 
     _name = "bank.journal.report"
     _description = "RM periodic report"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["bank.guard.mixin", "mail.thread", "mail.activity.mixin"]
     # Supervisors who may only read the report still comment on it in the chatter.
     _mail_post_access = "read"
+    _bank_action_fields = REPORT_GUARDED
+    _bank_locked_states = frozenset({"submitted", "acknowledged"})
+    _bank_steps = {"submit": ("draft",), "acknowledge": ("submitted",), "refresh": ("draft",)}
 
     rm_id = fields.Many2one(
         "bank.rm", string="RM", required=True, index=True, ondelete="restrict", readonly=True,
@@ -68,9 +72,9 @@ class BankJournalReport(models.AbstractModel):
                                      help="Complaints received about the RM's customers in the period.")
     figures_date = fields.Datetime(string="Figures as of", readonly=True, copy=False)
     is_mine = fields.Boolean(compute="_compute_user_flags", string="Mine")
-    may_acknowledge = fields.Boolean(compute="_compute_user_flags", string="May acknowledge")
-
-    _BANK_GUARDED = REPORT_GUARDED
+    can_submit = fields.Boolean(compute="_compute_bank_can")
+    can_acknowledge = fields.Boolean(compute="_compute_bank_can")
+    can_refresh = fields.Boolean(compute="_compute_bank_can")
 
     @api.model
     def _default_rm_id(self):
@@ -81,13 +85,13 @@ class BankJournalReport(models.AbstractModel):
     def _compute_unit_id(self):
         # Only on rm_id: a snapshot, the report stays with the unit where it was written.
         for report in self:
+            # sudo: the RM's unit is copied whatever the writer may read of the RM.
             report.unit_id = report.rm_id.sudo().unit_id
 
     @api.depends_context("uid")
     def _compute_user_flags(self):
         for report in self:
             report.is_mine = report.rm_user_id == self.env.user
-            report.may_acknowledge = report.state == "submitted" and report._bank_may_acknowledge()
 
     def _compute_currency_id(self):
         for report in self:
@@ -99,34 +103,9 @@ class BankJournalReport(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su:
-            for vals in vals_list:
-                guarded = (self._BANK_GUARDED - {"rm_id", "company_id", "date_from", "year"}) & set(vals)
-                if guarded:
-                    raise UserError(self.env._(
-                        "%(model)s: %(fields)s are set by the actions, not when creating the report.",
-                        model=self._description, fields=", ".join(sorted(guarded)),
-                    ))
         reports = super().create(vals_list)
         reports._bank_refresh_figures()
         return reports
-
-    def write(self, vals):
-        if not self.env.su:
-            guarded = self._BANK_GUARDED & set(vals)
-            if guarded:
-                raise UserError(self.env._(
-                    "%(reports)s: %(fields)s change only through the buttons (submit, acknowledge, refresh).",
-                    reports=", ".join(self.mapped("display_name")), fields=", ".join(sorted(guarded)),
-                ))
-            locked = self.filtered(lambda r: r.state != "draft")
-            if locked and set(vals) - {"message_main_attachment_id"}:
-                raise UserError(self.env._(
-                    "%(reports)s: a submitted report cannot be changed (field State: %(state)s).",
-                    reports=", ".join(locked.mapped("display_name")),
-                    state=locked[:1]._bank_state_label(),
-                ))
-        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_submitted(self):
@@ -143,20 +122,13 @@ class BankJournalReport(models.AbstractModel):
 
     def action_refresh_figures(self):
         """Read the period's figures again (drafts only: a submitted report keeps what was sent)."""
-        self.check_access("write")
-        for report in self:
-            report._bank_check_state("draft")
-            report._bank_check_owner()
-        self._bank_refresh_figures()
+        self._bank_start_step("refresh")._bank_refresh_figures()
         return True
 
     def action_submit(self):
         """The RM submits the report to the supervisor, who gets an activity to acknowledge it."""
-        self.check_access("write")
         activity_type = self.env.ref("bank_relationship_manager.mail_activity_type_journal_acknowledge")
-        for report in self:
-            report._bank_check_state("draft")
-            report._bank_check_owner()
+        for report in self._bank_start_step("submit"):
             supervisor = report._bank_find_supervisor()
             if not supervisor:
                 raise UserError(self.env._(
@@ -165,8 +137,7 @@ class BankJournalReport(models.AbstractModel):
                     report=report.display_name, unit=report.unit_id.display_name or "-",
                 ))
             report._bank_refresh_figures()
-            # sudo: the state and the addressee change only here, after the checks above.
-            report.sudo().write({
+            report._bank_system_write({
                 "state": "submitted",
                 "supervisor_user_id": supervisor.id,
                 "submitted_date": fields.Datetime.now(),
@@ -181,27 +152,40 @@ class BankJournalReport(models.AbstractModel):
 
     def action_acknowledge(self):
         """The supervisor it was submitted to (or a supervisor above) acknowledges the report."""
-        self.check_access("read")
         activity_type = self.env.ref("bank_relationship_manager.mail_activity_type_journal_acknowledge")
-        for report in self:
-            report._bank_check_state("submitted")
-            if not report._bank_may_acknowledge():
-                raise UserError(self.env._(
-                    "%(report)s: only %(supervisor)s, to whom it was submitted, or a supervisor of the unit "
-                    "%(unit)s or above may acknowledge it, not %(user)s.",
-                    report=report.display_name, supervisor=report.supervisor_user_id.name,
-                    unit=report.unit_id.display_name or "-", user=self.env.user.name,
-                ))
-            # sudo: the supervisors only read the report; the check above allows this one change.
-            report.sudo().write({
+        for report in self._bank_start_step("acknowledge"):
+            # The supervisors only read the report: the step above allows this one change.
+            report._bank_system_write({
                 "state": "acknowledged",
                 "acknowledged_by_id": self.env.uid,
                 "acknowledged_date": fields.Datetime.now(),
             })
+            # sudo: the supervisor closes the acknowledgement activity, whoever it was planned for.
             report.sudo().activity_ids.filtered(
                 lambda a, activity_type=activity_type: a.activity_type_id == activity_type
             ).action_feedback(feedback=self.env._("Acknowledged by %(user)s", user=self.env.user.name))
         return True
+
+    def _bank_may_submit(self):
+        return self._bank_owner_problem()
+
+    def _bank_may_refresh(self):
+        return self._bank_owner_problem()
+
+    def _bank_may_acknowledge(self):
+        if self.env.su:
+            return None
+        user = self.env.user
+        # sudo: the oversight of the unit is read to decide, not shown.
+        if user != self.rm_user_id and (
+            user == self.supervisor_user_id or user in self.sudo().unit_id.oversight_user_ids
+        ):
+            return None
+        return self.env._(
+            "only %(supervisor)s, to whom it was submitted, or a supervisor of the unit %(unit)s or above "
+            "may acknowledge it, not %(user)s.",
+            supervisor=self.supervisor_user_id.name, unit=self.unit_id.display_name or "-", user=user.name,
+        )
 
     # ------------------------------------------------------------------
     # Helpers
@@ -211,23 +195,13 @@ class BankJournalReport(models.AbstractModel):
         """(first day, last day) of the report's period."""
         raise NotImplementedError
 
-    def _bank_check_state(self, state):
-        if self.state != state:
-            raise UserError(self.env._(
-                "%(report)s is %(current)s, not %(expected)s (field State).",
-                report=self.display_name, current=self._bank_state_label(),
-                expected=self._bank_state_label(state),
-            ))
-
-    def _bank_check_owner(self):
+    def _bank_owner_problem(self):
         if not self.env.su and self.rm_user_id != self.env.user:
-            raise UserError(self.env._(
-                "%(report)s: only its RM %(rm)s submits or refreshes it (field RM).",
-                report=self.display_name, rm=self.rm_id.sudo().name,
-            ))
-
-    def _bank_state_label(self, state=None):
-        return dict(self._fields["state"]._description_selection(self.env))[state or self.state]
+            # sudo: the RM's name in the refusal, which the caller may not otherwise read.
+            return self.env._(
+                "only its RM %(rm)s submits or refreshes it (field RM).", rm=self.rm_id.sudo().name,
+            )
+        return None
 
     def _bank_find_supervisor(self):
         """The RM supervisor of the nearest unit up the tree (never the RM), else the unit head."""
@@ -240,15 +214,6 @@ class BankJournalReport(models.AbstractModel):
             node = node.parent_id
         head = unit.head_user_id
         return head if head != self.rm_user_id else self.env["res.users"]
-
-    def _bank_may_acknowledge(self):
-        user = self.env.user
-        if self.env.su:
-            return True
-        if user == self.rm_user_id:
-            return False
-        # sudo: the oversight of the unit is read to decide, not shown.
-        return user == self.supervisor_user_id or user in self.sudo().unit_id.oversight_user_ids
 
     def _bank_figures(self, date_from, date_to):
         """The figures of ``self.rm_id`` from ``date_from`` to ``date_to`` (both included), each by one
@@ -290,5 +255,5 @@ class BankJournalReport(models.AbstractModel):
         for report in self:
             vals = report._bank_figures(*report._bank_period())
             vals["figures_date"] = now
-            # sudo: figures are computed, never typed (guarded in write()).
-            report.sudo().write(vals)
+            # Figures are computed, never typed (action fields of the guard).
+            report._bank_system_write(vals)

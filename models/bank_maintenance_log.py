@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .bank_guard_mixin import guard_error
+
 CONTACT_CHANNELS = [
     ("phone", "Phone"),
     ("sms", "SMS"),
@@ -45,9 +47,14 @@ class BankMaintenanceLog(models.Model):
 
     _name = "bank.maintenance.log"
     _description = "Customer maintenance log"
-    _inherit = ["mail.thread"]
+    _inherit = ["bank.guard.mixin", "mail.thread"]
     _order = "date desc, id desc"
     _rec_name = "summary"
+    # The guard (models/bank_guard_mixin.py): the author and the customer's tier are the system's;
+    # customer, RM, author, tier and type never change once logged (the rules read the RM's user
+    # and the customer's RMs: re-pointing them would show the customer to someone else).
+    _bank_action_fields = frozenset({"user_id", "tier_id", "rm_user_id", "unit_id"})
+    _bank_fixed_fields = frozenset({"partner_id", "rm_id", "activity_type_id", "company_id"})
 
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, index=True, ondelete="restrict",
@@ -114,25 +121,28 @@ class BankMaintenanceLog(models.Model):
                     log=log.summary, customer=log.partner_id.display_name, date=log.date,
                 ))
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        partners = self.env["res.partner"].browse(
-            {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
-        )
+    @api.model
+    def _bank_prepare_create(self, vals_list):
+        partner_ids = {vals.get("partner_id", self.env.context.get("default_partner_id")) for vals in vals_list}
         # sudo: the tier is copied as it stands, whoever logs the contact (a snapshot, not a read).
-        tiers = {partner.id: partner.bank_tier_id.id for partner in partners.sudo()}
+        partners = self.env["res.partner"].sudo().browse([pid for pid in partner_ids if pid])
+        tiers = {partner.id: partner.bank_tier_id.id for partner in partners}
         for vals in vals_list:
-            vals.setdefault("tier_id", tiers.get(vals.get("partner_id")) or False)
-        return super().create(vals_list)
+            partner_id = vals.get("partner_id", self.env.context.get("default_partner_id"))
+            if not self.env.su or "tier_id" not in vals:
+                vals["tier_id"] = tiers.get(partner_id) or False
+            if not self.env.su and vals.get("rm_id"):
+                self._bank_check_rm(partners.browse(partner_id), vals["rm_id"])
 
-    def write(self, vals):
-        guarded = {"partner_id", "user_id", "tier_id", "activity_type_id", "company_id"} & set(vals)
-        if guarded and not self.env.su:
-            raise UserError(self.env._(
-                "Maintenance log %(log)s: %(fields)s cannot be changed once logged; log a new contact instead.",
-                log=", ".join(self.mapped("summary")), fields=", ".join(sorted(guarded)),
+    @api.model
+    def _bank_check_rm(self, partner, rm_id):
+        """The RM of a log is the caller's own RM record, or one of the customer's RMs (a unit head
+        logging a contact on their behalf): the rules show the log to the RM's user."""
+        own = self._default_rm_id()
+        if rm_id not in (own, partner.bank_rm_id.id, partner.bank_backup_rm_id.id):
+            raise guard_error(self, "rm_id", self.env._(
+                "a contact is logged for yourself or for one of the customer's RMs."
             ))
-        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

@@ -9,9 +9,13 @@ class BankMonthlyMeeting(models.Model):
 
     _name = "bank.monthly.meeting"
     _description = "Monthly RM meeting"
-    _inherit = ["mail.thread"]
+    _inherit = ["bank.guard.mixin", "mail.thread"]
     _order = "date desc, id desc"
     _mail_post_access = "read"
+    # The guard (models/bank_guard_mixin.py): the unit's heads and supervisors read its minutes
+    # through unit_id, so a meeting stays with the unit it was held in.
+    _bank_action_fields = frozenset({"month"})
+    _bank_fixed_fields = frozenset({"unit_id", "company_id"})
 
     name = fields.Char(compute="_compute_name", store=True)
     unit_id = fields.Many2one("bank.org.unit", string="Unit", required=True, index=True, ondelete="restrict",

@@ -23,8 +23,12 @@ class BankOrgUnit(models.Model):
 
     _name = "bank.org.unit"
     _description = "Bank organisational unit"
-    _inherit = ["mail.thread"]
+    _inherit = ["bank.guard.mixin", "mail.thread"]
     _order = "complete_name, id"
+    # The guard (models/bank_guard_mixin.py): the stored oversight users that the record rules
+    # read are computed from the supervisors up the tree, never written; a unit keeps its company.
+    _bank_action_fields = frozenset({"oversight_user_ids", "complete_name", "parent_path"})
+    _bank_fixed_fields = frozenset({"company_id"})
     _parent_store = True
     _rec_name = "complete_name"
 

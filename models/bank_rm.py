@@ -8,8 +8,13 @@ class BankRm(models.Model):
 
     _name = "bank.rm"
     _description = "Relationship manager"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["bank.guard.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "name, id"
+    # The guard (models/bank_guard_mixin.py): the customers' record rules read the RM's user
+    # (through the customers' stored RM users), so an RM record keeps its user; absence is set by
+    # the Absent/Back actions; the company follows the unit.
+    _bank_action_fields = frozenset({"is_absent", "company_id", "name"})
+    _bank_fixed_fields = frozenset({"user_id"})
 
     user_id = fields.Many2one(
         "res.users", string="User", required=True, index=True, ondelete="restrict", tracking=True
@@ -108,6 +113,7 @@ class BankRm(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_with_customers(self):
+        # sudo: every customer of the RM counts, including those the caller cannot read.
         if self.env["res.partner"].sudo().search_count(
             ["|", ("bank_rm_id", "in", self.ids), ("bank_backup_rm_id", "in", self.ids)], limit=1
         ):
@@ -118,8 +124,6 @@ class BankRm(models.Model):
     def write(self, vals):
         if vals.get("state") == "left" or ("active" in vals and not vals["active"]):
             self._check_can_leave()
-        if "is_absent" in vals and not self.env.su:
-            self._check_may_mark_absent()
         return super().write(vals)
 
     def action_view_customers(self):
@@ -138,14 +142,13 @@ class BankRm(models.Model):
     def action_mark_absent(self):
         """The unit head (or the office) marks the RM absent: the backup RM takes new activities."""
         self._check_may_mark_absent()
-        # sudo: unit heads have no write access to RM records; the caller was checked above.
-        self.sudo().write({"is_absent": True})
+        # Unit heads have no write access to RM records; the caller was checked above.
+        self._bank_system_write({"is_absent": True})
         return True
 
     def action_mark_back(self):
         self._check_may_mark_absent()
-        # sudo: as in action_mark_absent.
-        self.sudo().write({"is_absent": False})
+        self._bank_system_write({"is_absent": False})
         return True
 
     def action_view_handovers(self):
@@ -158,6 +161,7 @@ class BankRm(models.Model):
     @api.model
     def _vip_time_share_target(self):
         """The share of time an RM should spend on tiered customers (setting, default 70 %)."""
+        # sudo: system parameters are readable by administrators only; this one is not secret.
         value = self.env["ir.config_parameter"].sudo().get_param(
             "bank_relationship_manager.vip_time_share_target", "0.7"
         )
@@ -177,6 +181,7 @@ class BankRm(models.Model):
         if self.env.su or user.has_group("bank_relationship_manager.group_bank_office"):
             return
         self.check_access("read")
+        # sudo: the RM's unit decides who may mark them absent, read after the check above.
         for rm in self.sudo():
             if user not in rm.unit_id.head_user_id | rm.unit_id.oversight_user_ids:
                 raise AccessError(
@@ -196,6 +201,7 @@ class BankRm(models.Model):
         backup = dict(
             partners._read_group([("bank_backup_rm_id", "in", self.ids)], ["bank_backup_rm_id"], ["__count"])
         )
+        # sudo: the RM's handovers are listed in the refusal, whatever the caller may read.
         for rm in self.sudo():
             if primary.get(rm) or backup.get(rm):
                 done = rm.handover_ids.filtered(lambda h: h.state in ("done", "filed"))

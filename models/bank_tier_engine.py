@@ -492,6 +492,7 @@ class BankTierEngine(models.AbstractModel):
         ``rule_sets`` maps a language to the rule set whose labels are in it; missing
         languages are built on first use (one rule set per language per run).
         """
+        # sudo: system parameters are readable by administrators only; this ratio is not secret.
         ratio = float(
             self.env["ir.config_parameter"].sudo().get_param("bank_relationship_manager.potential_ratio", 0.8)
         )
@@ -587,7 +588,7 @@ class BankTierEngine(models.AbstractModel):
             "bank_evaluated_on",
         ])
         if history:
-            self.env["bank.tier.history"].sudo().create(history)
+            self.env["bank.tier.history"]._bank_system_create(history)
         if new_potentials:
             self._create_potential_opportunities(new_potentials)
         return decisions
@@ -595,6 +596,7 @@ class BankTierEngine(models.AbstractModel):
     @api.model
     def _create_potential_opportunities(self, partner_ids):
         """One CRM opportunity per new potential customer, for their RM (or the unit head)."""
+        # sudo: the engine opens the opportunity for the customer's RM, whoever runs the evaluation.
         partners = self.env["res.partner"].sudo().browse(partner_ids)
         leads = self.env["crm.lead"].sudo().create([
             {
@@ -607,4 +609,4 @@ class BankTierEngine(models.AbstractModel):
             for partner in partners
         ])
         for partner, lead in zip(partners, leads, strict=True):
-            partner.bank_potential_lead_id = lead
+            partner._bank_system_write({"bank_potential_lead_id": lead.id})

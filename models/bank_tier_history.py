@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+
+from .bank_guard_mixin import guard_error
 
 
 class BankTierHistory(models.Model):
@@ -8,8 +9,11 @@ class BankTierHistory(models.Model):
 
     _name = "bank.tier.history"
     _description = "Tier change"
+    _inherit = ["bank.guard.mixin"]
     _order = "date desc, id desc"
     _allow_sudo_commands = False
+    # Append-only (docs/guards.md): written by the tier engine through _bank_system_create.
+    _bank_action_fields = frozenset({"partner_id", "date", "old_tier_id", "new_tier_id", "reason"})
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, ondelete="cascade")
     date = fields.Date(required=True, index=True)
@@ -19,16 +23,19 @@ class BankTierHistory(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            raise guard_error(self, "new_tier_id", self.env._("tier changes are written by the tier evaluation only."))
         records = super().create(vals_list)
         records._bank_open_dossiers()
         return records
 
     def write(self, vals):
-        raise UserError(self.env._("Tier history cannot be changed."))
+        # Not even as superuser: the history is appended, never rewritten.
+        raise guard_error(self, sorted(vals)[0] if vals else "reason", self.env._("tier history cannot be changed."))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
-        raise UserError(self.env._("Tier history cannot be deleted."))
+        raise guard_error(self, "reason", self.env._("tier history cannot be deleted."))
 
     def _bank_open_dossiers(self):
         """Customers who reach a tier for the first time get a draft dossier for their RM to

@@ -44,7 +44,8 @@ class BankWeeklySummary(models.Model):
     analysis = fields.Text(help="What the week brought and why: sales, visits, large movements, problems.")
     next_week_plan = fields.Text(string="Next week's plan", help="Next week's wealth-management plan and targets.")
 
-    _BANK_GUARDED = REPORT_GUARDED | {"date_from", "movement_count", "line_ids", "channel_line_ids", "type_line_ids"}
+    _bank_action_fields = REPORT_GUARDED | {"movement_count", "line_ids", "channel_line_ids", "type_line_ids"}
+    _bank_fixed_fields = frozenset({"date_from"})
 
     _rm_week_uniq = models.Constraint(
         "UNIQUE(rm_id, date_from)", "An RM writes one weekly summary per week."
@@ -136,4 +137,4 @@ class BankWeeklySummary(models.Model):
                 {"summary_id": summary_id, "kind": kind, field_name: key, "contact_count": count, "minutes": minutes}
                 for (summary_id, key), (count, minutes) in totals.items()
             ]
-        self.env["bank.weekly.summary.line"].sudo().create(values)
+        self.env["bank.weekly.summary.line"]._bank_system_create(values)

@@ -9,7 +9,12 @@ class BankWeeklySummaryLine(models.Model):
 
     _name = "bank.weekly.summary.line"
     _description = "Weekly summary breakdown"
+    _inherit = ["bank.guard.mixin"]
     _order = "summary_id, kind, contact_count desc, id"
+    # Figures of the summary's actions (models/bank_guard_mixin.py): nobody types them.
+    _bank_action_fields = frozenset({
+        "summary_id", "kind", "channel", "log_type", "contact_count", "minutes", "rm_id", "date_from",
+    })
 
     summary_id = fields.Many2one("bank.weekly.summary", required=True, index=True, ondelete="cascade")
     kind = fields.Selection([("channel", "By channel"), ("type", "By type")], required=True)

@@ -11,9 +11,13 @@ class BankWorkLog(models.Model):
 
     _name = "bank.work.log"
     _description = "RM daily work log"
-    _inherit = ["mail.thread"]
+    _inherit = ["bank.guard.mixin", "mail.thread"]
     _order = "date desc, rm_id"
     _mail_post_access = "read"
+    # The guard (models/bank_guard_mixin.py): the log is the caller's own (the rules read its RM's
+    # user and its unit), of the day it was written for.
+    _bank_action_fields = frozenset({"rm_id", "rm_user_id", "unit_id"})
+    _bank_fixed_fields = frozenset({"date", "company_id"})
 
     name = fields.Char(compute="_compute_name", store=True)
     rm_id = fields.Many2one(
@@ -75,15 +79,6 @@ class BankWorkLog(models.Model):
                     "Work log %(log)s: a day cannot be logged in advance (field Date: %(date)s).",
                     log=log.display_name, date=log.date,
                 ))
-
-    def write(self, vals):
-        guarded = {"rm_id", "date", "company_id"} & set(vals)
-        if guarded and not self.env.su:
-            raise UserError(self.env._(
-                "Work log %(logs)s: %(fields)s cannot be changed; write the log of the other day instead.",
-                logs=", ".join(self.mapped("display_name")), fields=", ".join(sorted(guarded)),
-            ))
-        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

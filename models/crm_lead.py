@@ -7,6 +7,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import format_amount
 
+from .bank_guard_mixin import BankGuardMixin, drop_action_fields, guard_create_values, guard_write_values
+
 WEALTH_TEAM_XMLID = "bank_relationship_manager.crm_team_wealth"
 POST_SALE_TYPE_XMLID = "bank_relationship_manager.mail_activity_type_post_sale"
 POST_SALE_DAYS_PARAM = "bank_relationship_manager.post_sale_followup_days"
@@ -24,6 +26,12 @@ class CrmLead(models.Model):
     """
 
     _inherit = "crm.lead"
+    # crm.lead is Odoo's model: it calls the guard's helpers (models/bank_guard_mixin.py) for its
+    # bank fields instead of inheriting bank.guard.mixin. The customer's unit is what the record
+    # rules read; the follow-up flag is set by winning only.
+    _bank_action_fields = frozenset({"bank_unit_id", "bank_post_sale_planned"})
+    _bank_fixed_fields = frozenset()
+    _bank_system_write = BankGuardMixin._bank_system_write
 
     bank_product_category_id = fields.Many2one(
         "bank.product.category", string="Product category", index="btree_not_null", tracking=True,
@@ -64,6 +72,7 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        guard_create_values(self, vals_list, self._bank_action_fields)
         for vals in vals_list:
             self._bank_check_finite_amount(vals, lambda vals=vals: vals.get("name") or "")
         self._bank_check_partner_access(
@@ -76,13 +85,11 @@ class CrmLead(models.Model):
         self._bank_check_finite_amount(vals, lambda: ", ".join(self.mapped("name")))
         if vals.get("partner_id"):
             self._bank_check_partner_access([vals["partner_id"]], lambda: ", ".join(self.mapped("name")))
-        if "bank_post_sale_planned" in vals and not self.env.su:
-            raise UserError(self.env._(
-                "Opportunity %(lead)s: the field %(field)s is set when the opportunity is won; it cannot be "
-                "written by hand.",
-                lead=", ".join(self.mapped("name")), field=self._bank_field_label("bank_post_sale_planned"),
-            ))
+        guard_write_values(self, vals, self._bank_action_fields, self._bank_fixed_fields)
         return super().write(vals)
+
+    def copy_data(self, default=None):
+        return drop_action_fields(self, super().copy_data(default), self._bank_action_fields)
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
@@ -90,6 +97,7 @@ class CrmLead(models.Model):
         wealth_team_id = self.env.context.get("bank_wealth_pipeline") and self._bank_wealth_team_id()
         if not wealth_team_id:
             return super()._read_group_stage_ids(stages, domain)
+        # sudo: the wealth team's stages are the columns, whatever the stage rules show.
         stage_ids = stages.sudo()._search(
             Domain("id", "in", stages.ids) | Domain("team_ids", "in", [wealth_team_id]), order=stages._order
         )
@@ -196,6 +204,7 @@ class CrmLead(models.Model):
                     "post-sale follow-up can be planned on the customer.",
                     lead=lead.name, field=self._bank_field_label("partner_id"),
                 ))
+            # sudo: the customer's RM gets the follow-up, whoever won the deal.
             user = lead.user_id or partner.sudo().bank_rm_user_id or self.env.user
             note = self.env._("Won opportunity: %(lead)s", lead=lead.name)
             if lead.bank_product_category_id:
@@ -218,5 +227,5 @@ class CrmLead(models.Model):
         # sudo: the follow-up belongs on the customer's file, which the salesperson who won the
         # deal may not be allowed to write (e.g. when they are not the customer's RM).
         self.env["mail.activity"].sudo().create(values)
-        # sudo: the flag is written by this method only (write() refuses it to everyone else).
-        self.sudo().write({"bank_post_sale_planned": True})
+        # The flag is written by this method only (an action field of the guard).
+        self._bank_system_write({"bank_post_sale_planned": True})

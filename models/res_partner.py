@@ -7,16 +7,31 @@ from odoo.fields import Domain
 
 from ..tools import id_number
 from ..tools.cron_batches import process_in_batches
+from .bank_guard_mixin import (
+    BankGuardMixin,
+    drop_action_fields,
+    guard_create_values,
+    guard_error,
+    guard_write_values,
+)
 from .bank_maintenance_band import MAINTENANCE_LEVELS
 
-# Fields that move a customer between RMs or units: only unit heads and above may write them.
-_ASSIGNMENT_FIELDS = ("bank_rm_id", "bank_backup_rm_id", "bank_unit_id")
+# The guard (models/bank_guard_mixin.py, docs/guards.md), applied to the bank fields only.
 # Written by the tier engine only: a tier cannot be set by hand, over the API or otherwise.
-_ENGINE_FIELDS = (
+_ENGINE_FIELDS = frozenset({
     "bank_tier_id", "bank_tier_reason", "bank_tier_date", "bank_tier_failing_since", "bank_evaluated_on",
     "bank_aum", "bank_maintenance_level", "bank_is_potential", "bank_potential_reason", "bank_tier_gap",
     "bank_potential_lead_id",
-)
+})
+# Fields only a role may write: the assignment is the unit head's, the numbering the administrator's.
+_ROLE_FIELDS = {
+    "bank_rm_id": "bank_relationship_manager.group_bank_unit_head",
+    "bank_backup_rm_id": "bank_relationship_manager.group_bank_unit_head",
+    "bank_unit_id": "bank_relationship_manager.group_bank_unit_head",
+    "bank_customer_no": "bank_relationship_manager.group_bank_admin",
+}
+# Changes of these are kept in the append-only assignment history (bank.assignment.history).
+_ASSIGNMENT_FIELDS = ("bank_rm_id", "bank_backup_rm_id", "bank_unit_id")
 _EXACT_OPERATORS = ("in", "=")
 _PARTIAL_OPERATORS = ("like", "ilike", "=like", "=ilike")
 # Customers evaluated per batch: one set of metric queries each.
@@ -27,6 +42,15 @@ class ResPartner(models.Model):
     """A bank customer: profile, identity document and the RMs (A and B roles) who serve them."""
 
     _inherit = "res.partner"
+    # res.partner is Odoo's model: it calls the guard's helpers for its bank fields instead of
+    # inheriting bank.guard.mixin, so that contacts that are not customers pay nothing.
+    # Stored related owners (the rules read them; writing them would write THROUGH to the RM's
+    # user) and the engine's figures are set by the system only.
+    _bank_action_fields = _ENGINE_FIELDS | {"bank_rm_user_id", "bank_backup_rm_user_id"}
+    _bank_fixed_fields = frozenset()
+    # Every field whose writes are guarded here: the record rules read nothing else.
+    _bank_guarded_fields = _bank_action_fields | set(_ROLE_FIELDS) | {"is_bank_customer"}
+    _bank_system_write = BankGuardMixin._bank_system_write
 
     is_bank_customer = fields.Boolean(string="Bank customer", index=True, tracking=True, copy=False)
     bank_customer_no = fields.Char(string="Customer number", copy=False, readonly=True, tracking=True)
@@ -128,6 +152,9 @@ class ResPartner(models.Model):
     bank_tier_history_ids = fields.One2many("bank.tier.history", "partner_id", string="Tier history")
     bank_account_ids = fields.One2many("bank.account", "partner_id", string="Accounts")
     bank_maintenance_log_ids = fields.One2many("bank.maintenance.log", "partner_id", string="Maintenance log")
+    bank_assignment_history_ids = fields.One2many(
+        "bank.assignment.history", "partner_id", string="Assignment history", readonly=True,
+    )
     bank_last_contact_date = fields.Date(
         string="Last contact", compute="_compute_bank_last_contact_date", store=True, index=True,
         help="Date of the newest logged contact: the daily planning plans a periodic contact once it is "
@@ -289,9 +316,12 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         # Contacts that are not bank customers pass through untouched (no extra query).
         customer_vals = [vals for vals in vals_list if vals.get("is_bank_customer")]
+        if not self.env.su:
+            guard_create_values(self, vals_list, self._bank_action_fields)
         own_rm = self._bank_current_rm() if customer_vals else None
         for vals in vals_list:
             self._bank_check_amounts(vals, vals.get("name"))
+        self._bank_check_role_fields_on_create(vals_list, own_rm)
         for vals in customer_vals:
             if own_rm and not vals.get("bank_rm_id"):
                 vals["bank_rm_id"] = own_rm.id
@@ -302,8 +332,12 @@ class ResPartner(models.Model):
                 vals["bank_customer_no"] = self.env["ir.sequence"].next_by_code("bank.customer.no")
         return super().create(vals_list)
 
+    def copy_data(self, default=None):
+        return drop_action_fields(self, super().copy_data(default), self._bank_action_fields | set(_ROLE_FIELDS))
+
     def write(self, vals):
         self._bank_check_guarded_write(vals)
+        assignment = self._bank_assignment_before(vals)
         if "annual_income" in vals:
             self._bank_check_amounts(vals, ", ".join(self.mapped("display_name")))
         if vals.get("bank_customer_no"):
@@ -316,6 +350,8 @@ class ResPartner(models.Model):
             if own_rm and not self.filtered("bank_rm_id"):
                 vals = dict(vals, bank_rm_id=own_rm.id)
         res = super().write(vals)
+        if assignment:
+            self._bank_record_assignment(assignment)
         if "bank_id_type" in vals and "bank_id_number" not in vals:
             self._check_bank_id_number()
         if "bank_id_number" in vals:
@@ -324,8 +360,9 @@ class ResPartner(models.Model):
             self.invalidate_recordset(["bank_id_number"])
         if vals.get("is_bank_customer"):
             for partner in self.filtered(lambda p: not p.bank_customer_no):
-                # sudo: numbering is not the user's choice; write() refuses this field to them.
-                partner.sudo().bank_customer_no = self.env["ir.sequence"].next_by_code("bank.customer.no")
+                # Numbering is not the user's choice: write() refuses this field to them.
+                number = self.env["ir.sequence"].next_by_code("bank.customer.no")
+                partner._bank_system_write({"bank_customer_no": number})
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -416,6 +453,7 @@ class ResPartner(models.Model):
         return self.filtered(lambda p: not isinstance(p.id, int) or p.id in served_ids)
 
     def _bank_current_rm(self):
+        # sudo: the caller's own RM record, whatever the RM rules let them read.
         return self.env["bank.rm"].sudo().search([("user_id", "=", self.env.uid)], limit=1)
 
     def _bank_is_admin(self):
@@ -427,24 +465,114 @@ class ResPartner(models.Model):
         )
 
     def _bank_check_guarded_write(self, vals):
-        """Refuse writes that only unit heads (assignment) or administrators (numbers) may make.
-
-        ``readonly`` in a view protects nothing over RPC (docs/security.md item 1).
-        """
+        """The guard of docs/guards.md on the bank fields: the engine's and the system's fields
+        are refused, the assignment and the numbering need their role. ``readonly`` in a view
+        protects nothing over RPC (docs/security.md item 1)."""
         if self.env.su:
             return
-        if any(f in vals for f in _ENGINE_FIELDS):
-            raise AccessError(self.env._("Tiers, AUM and potential flags are set by the tier evaluation only."))
-        if any(f in vals for f in _ASSIGNMENT_FIELDS) and not self._bank_may_assign():
-            raise AccessError(
-                self.env._("Only unit heads and above may change the RMs or the unit of a customer.")
-            )
-        if "bank_customer_no" in vals and not self._bank_is_admin():
-            raise AccessError(self.env._("Only bank administrators may change a customer number."))
+        guard_write_values(self, vals, self._bank_action_fields, self._bank_fixed_fields)
+        for field_name in sorted(set(_ROLE_FIELDS).intersection(vals)):
+            self._bank_check_role(field_name)
         if "is_bank_customer" in vals and not vals["is_bank_customer"] and self.filtered("is_bank_customer"):
             if not self._bank_is_admin():
-                raise AccessError(self.env._("Only bank administrators may turn a customer back into a contact."))
+                raise guard_error(self, "is_bank_customer", self.env._(
+                    "only bank administrators may turn a customer back into a contact."
+                ))
         self._bank_check_handover_guard(vals)
+
+    def _bank_check_role(self, field_name):
+        group = _ROLE_FIELDS[field_name]
+        if self.env.su or self.env.user.has_group(group) or self._bank_is_admin():
+            return
+        if group.endswith("group_bank_admin"):
+            why = self.env._("only bank administrators may set it.")
+        else:
+            why = self.env._("only unit heads and above may change the RMs or the unit of a customer.")
+        raise guard_error(self, field_name, why)
+
+    @api.model
+    def _bank_check_role_fields_on_create(self, vals_list, own_rm):
+        """On create, a role field (or its ``default_`` key) is refused to users without the role,
+        but for what the system would set itself: the creating RM as primary RM and their unit."""
+        if self.env.su:
+            return
+        context = self.env.context
+        allowed = {"bank_rm_id": own_rm.id if own_rm else False, "bank_unit_id": own_rm.unit_id.id if own_rm else False}
+        for field_name in _ROLE_FIELDS:
+            given = [vals[field_name] for vals in vals_list if field_name in vals]
+            if f"default_{field_name}" in context:
+                given.append(context[f"default_{field_name}"])
+            for value in given:
+                value = value.id if isinstance(value, models.BaseModel) else value
+                if value and value != allowed.get(field_name):
+                    self._bank_check_role(field_name)
+
+    def _bank_assign(self, vals, reason):
+        """Change the RMs or the unit with an explicit reason for the assignment history (the
+        reason is the caller's argument, kept for the duration of this write only, never read
+        from the context)."""
+        key = "bank_assignment_reason"
+        previous = self.env.cr.cache.get(key)
+        self.env.cr.cache[key] = reason
+        try:
+            return self.write(vals)
+        finally:
+            self.env.cr.cache[key] = previous
+
+    def _bank_assignment_before(self, vals):
+        """The RMs and unit of the customers before ``vals`` may change them (None, without a
+        query, when it cannot)."""
+        if not self or not set(_ASSIGNMENT_FIELDS).intersection(vals):
+            return None
+        # sudo: the history records the change even where the writer cannot read the old RM.
+        return {partner.id: {name: partner[name] for name in _ASSIGNMENT_FIELDS} for partner in self.sudo()}
+
+    def _bank_record_assignment(self, before):
+        """Append one assignment history row per changed field, in one create for the whole
+        write, whatever the context (tracking_disable and mail_notrack do not apply)."""
+        now = fields.Datetime.now()
+        rows = []
+        # sudo: the new RMs and unit are recorded even where the writer cannot read them.
+        for partner in self.sudo():
+            old = before.get(partner.id)
+            if old is None:
+                continue
+            for name in _ASSIGNMENT_FIELDS:
+                if partner[name] != old[name]:
+                    rows.append((partner, name, old[name], partner[name]))
+        if not rows:
+            return
+        reason = self.env.cr.cache.get("bank_assignment_reason") or self._bank_handover_reason(rows)
+        self.env["bank.assignment.history"]._bank_system_create([
+            {
+                "partner_id": partner.id,
+                "field_name": name,
+                "old_value": old.display_name or False,
+                "new_value": new.display_name or False,
+                "old_res_id": old.id,
+                "new_res_id": new.id,
+                "user_id": self.env.uid,
+                "date": now,
+                "reason": reason or False,
+            }
+            for partner, name, old, new in rows
+        ])
+
+    def _bank_handover_reason(self, rows):
+        """The handover in progress whose done step moves these customers (it writes them as
+        superuser, after its own checks), if any."""
+        if not self.env.su:
+            return None
+        rms = self.env["bank.rm"].union(*(
+            old | new for _partner, name, old, new in rows if name != "bank_unit_id"
+        ))
+        if not rms:
+            return None
+        handover = self.env["bank.handover"].search([
+            ("state", "=", "in_progress"),
+            "|", ("outgoing_rm_id", "in", rms.ids), ("incoming_rm_id", "in", rms.ids),
+        ], limit=1)
+        return handover and self.env._("Handover %(handover)s", handover=handover.name)
 
     def _bank_check_customer_no_unique(self, number, name, vals_list, partner=None):
         """Refuse a customer number that is already taken (before the database refuses it rudely)."""
@@ -467,6 +595,7 @@ class ResPartner(models.Model):
         witnesses and filed list), and nobody is given to an RM who is leaving or has left."""
         if self.env.su:
             return
+        # sudo: the state of the RMs decides, whatever the caller may read of them.
         Rm = self.env["bank.rm"].sudo()
         for field_name in ("bank_rm_id", "bank_backup_rm_id"):
             if field_name not in vals:

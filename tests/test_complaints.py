@@ -61,18 +61,18 @@ class TestComplaints(BankCase):
                                                      "improvement": "销售录音录像"})
         complaint.with_user(self.user_head_1).action_close()
         self.assertEqual(complaint.state, "closed")
-        with self.assertRefused(UserError, "cannot be changed"):
+        with self.assertRefused(UserError, "field Resolution: the record is Case closed and can no longer be changed"):
             complaint.with_user(self.user_head_1).write({"resolution": "改写"})
-        with self.assertRefused(UserError, "needs it"):
+        with self.assertRefused(UserError, "field State: it is Case closed"):
             complaint.with_user(self.user_head_1).action_start()
 
     def test_state_guarded_and_never_deleted(self):
         complaint = self.new()
         for vals in ({"state": "closed"}, {"deadline": D(2030, 1, 1)}, {"overdue_notified": True},
                      {"name": "CP/0"}):
-            with self.subTest(vals=vals), self.assertRefused(UserError, "only through the buttons"):
+            with self.subTest(vals=vals), self.assertRefused(UserError, "it is set by the record's actions only"):
                 complaint.write(vals)
-        with self.assertRefused(UserError, "set by the add-on"):
+        with self.assertRefused(UserError, "field State: it is set by the record's actions only"):
             self.new(state="closed")
         with self.assertRaises(AccessError):
             complaint.unlink()

@@ -108,7 +108,7 @@ class TestJournal(BankCase):
         summary.action_refresh_figures()
         self.assertEqual((summary.contact_count, summary.visit_count, summary.minutes_total), (5, 3, 160))
         summary.action_submit()
-        with self.assertRefused(UserError, "Draft"):
+        with self.assertRefused(UserError, "field State: it is Submitted"):
             summary.action_refresh_figures()
 
     def test_annual_figures(self):
@@ -163,7 +163,7 @@ class TestJournal(BankCase):
         self.assertEqual((summary.state, summary.supervisor_user_id), ("submitted", self.user_supervisor))
         todo = summary.sudo().activity_ids
         self.assertEqual((len(todo), todo.user_id), (1, self.user_supervisor))
-        with self.assertRefused(UserError, "cannot be changed"):
+        with self.assertRefused(UserError, "field Analysis: the record is Submitted and can no longer be changed"):
             summary.analysis = "改写"
         # Others: RM b and the centre head cannot even read it; the outlet head reads but may not acknowledge.
         for user in (self.user_rm_b, self.user_center_head):
@@ -176,7 +176,7 @@ class TestJournal(BankCase):
         summary.with_user(self.user_supervisor).action_acknowledge()
         self.assertEqual((summary.state, summary.acknowledged_by_id), ("acknowledged", self.user_supervisor))
         self.assertFalse(summary.sudo().activity_ids, "the supervisor's activity is done")
-        with self.assertRefused(UserError, "Submitted"):
+        with self.assertRefused(UserError, "field State: it is Acknowledged"):
             summary.with_user(self.user_supervisor).action_acknowledge()
 
     def test_a_supervisor_above_may_acknowledge(self):
@@ -199,9 +199,11 @@ class TestJournal(BankCase):
         summary = self.new_summary()
         for vals in ({"state": "acknowledged"}, {"contact_count": 99}, {"supervisor_user_id": self.user_rm_a.id},
                      {"date_from": D(2025, 3, 10)}):
-            with self.subTest(vals=vals), self.assertRefused(UserError, "only through the buttons"):
+            with self.subTest(vals=vals), self.assertRefused(
+                UserError, "it is set by the record's actions only|it is given when the record is created"
+            ):
                 summary.write(vals)
-        with self.assertRefused(UserError, "set by the actions"):
+        with self.assertRefused(UserError, "field State: it is set by the record's actions only"):
             self.new_summary(date_from=D(2025, 3, 17), state="submitted")
         self.assertEqual(summary.state, "draft")
 

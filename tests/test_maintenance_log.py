@@ -82,7 +82,7 @@ class TestMaintenanceLog(MaintenanceCase):
                 log.with_user(user).unlink()
         with self.assertRefused(UserError, "cannot be deleted"):
             log.with_env(self.env).unlink()  # not even the superuser
-        with self.assertRefused(UserError, "partner_id"):
+        with self.assertRefused(UserError, "field Customer: it is given when the record is created"):
             log.write({"partner_id": self.customer_b.id})
         log.write({"summary": "Call about the fund"})  # the author corrects the summary
 

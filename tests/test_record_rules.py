@@ -114,7 +114,7 @@ class TestRecordRules(BankCase):
             ("bank_backup_rm_id", self.rm_c.id),
             ("bank_unit_id", self.center.id),
         ):
-            with self.assertRefused(AccessError, "Only unit heads"):
+            with self.assertRefused(AccessError, "only unit heads"):
                 customer.write({field_name: value})
         with self.assertRaises(AccessError):
             customer.write({"bank_customer_no": "C123"})
