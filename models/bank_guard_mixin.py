@@ -201,6 +201,8 @@ class BankGuardMixin(models.AbstractModel):
     # Buttons
     # ------------------------------------------------------------------
 
+    # Recomputed when the state changes (a step taken in the same transaction hides its button).
+    @api.depends(lambda self: [self._bank_state_field] if self._bank_state_field in self._fields else [])
     @api.depends_context("uid")
     def _compute_bank_can(self):
         """Every ``can_<step>`` field of the model, from the rule that the step enforces."""

@@ -36,6 +36,12 @@ class BankMaintenancePlan(models.Model):
 
     _name = "bank.maintenance.plan"
     _description = "Planned maintenance occasion"
+    _inherit = ["bank.guard.mixin"]
+    # The guard (models/bank_guard_mixin.py): the ledger of occasions is the planning's alone
+    # (claimed in SQL by the nightly run); users only read it.
+    _bank_action_fields = frozenset({
+        "partner_id", "kind", "occasion_date", "ref_id", "user_id", "date_deadline", "planned_on", "activity_id",
+    })
     _order = "occasion_date desc, id desc"
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, ondelete="cascade")
