@@ -15,6 +15,7 @@ from . import bank_maintenance_band
 from . import bank_tier_history
 from . import bank_tier_engine
 from . import res_partner
+from . import res_partner_privacy
 from . import bank_demo_data
 from . import bank_handover
 from . import bank_handover_line

@@ -17,8 +17,6 @@ _ENGINE_FIELDS = (
     "bank_aum", "bank_maintenance_level", "bank_is_potential", "bank_potential_reason", "bank_tier_gap",
     "bank_potential_lead_id",
 )
-_EXACT_OPERATORS = ("in", "=")
-_PARTIAL_OPERATORS = ("like", "ilike", "=like", "=ilike")
 # Customers evaluated per batch: one set of metric queries each.
 _EVALUATION_BATCH = 2000
 
@@ -41,16 +39,6 @@ class ResPartner(models.Model):
         string="ID document type",
         default="prc_id",
     )
-    bank_id_number = fields.Char(
-        string="ID number",
-        compute="_compute_bank_id_number",
-        inverse="_inverse_bank_id_number",
-        search="_search_bank_id_number",
-        help="Shown in full only to the customer's RMs, unit head and supervisors; masked for everyone else.",
-    )
-    # The clear value. Readable through the ORM by system administrators only; everyone else
-    # goes through bank_id_number, which masks it for users who do not serve the customer.
-    bank_id_number_full = fields.Char(string="ID number (clear)", groups="base.group_system", copy=False)
     birthday = fields.Date()
     occupation = fields.Char()
     bank_currency_id = fields.Many2one("res.currency", compute="_compute_bank_currency_id")
@@ -151,15 +139,6 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     @api.depends_context("uid")
-    @api.depends("bank_id_number_full", "bank_rm_user_id", "bank_backup_rm_user_id", "bank_unit_id")
-    def _compute_bank_id_number(self):
-        served = self._bank_filter_served()
-        for partner in self:
-            # sudo: the clear value is only read here, and shown only to users who serve the customer.
-            clear = partner.sudo().bank_id_number_full
-            partner.bank_id_number = clear if partner in served else id_number.mask(clear)
-
-    @api.depends_context("uid")
     @api.depends("bank_rm_user_id", "bank_backup_rm_user_id", "bank_unit_id")
     def _compute_bank_access_flags(self):
         served = self._bank_filter_served()
@@ -167,35 +146,6 @@ class ResPartner(models.Model):
         for partner in self:
             partner.bank_is_served = partner in served
             partner.bank_can_assign = may_assign
-
-    def _inverse_bank_id_number(self):
-        for partner in self:
-            value = id_number.normalize(partner.bank_id_number) or False
-            if value and "*" in value:
-                raise ValidationError(
-                    self.env._(
-                        "Customer %(name)s: the ID number cannot contain '*' (a masked number was sent back).",
-                        name=partner.display_name,
-                    )
-                )
-            # sudo: the clear field is restricted to system administrators; the caller's right to
-            # write this partner was checked by write() itself.
-            partner.sudo().bank_id_number_full = value
-
-    def _search_bank_id_number(self, operator, value):
-        # sudo: the clear field is not searchable by business users; the outer search still
-        # applies their record rules, so only customers they may read come back.
-        partners = self.sudo().with_context(active_test=False)
-        if operator in _EXACT_OPERATORS:
-            values = [value] if isinstance(value, str) else list(value)
-            values = [id_number.normalize(v) for v in values if v]
-            return Domain("id", "in", partners._search([("bank_id_number_full", "in", values)]))
-        if operator in _PARTIAL_OPERATORS:
-            # A partial number would let a user who sees masked numbers guess them digit by
-            # digit: partial matches are restricted to the customers the user serves.
-            domain = Domain("bank_id_number_full", operator, value) & self._bank_served_domain(self.env.uid)
-            return Domain("id", "in", partners._search(domain))
-        return NotImplemented
 
     def _compute_bank_currency_id(self):
         for partner in self:
@@ -391,29 +341,6 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
-
-    @api.model
-    def _bank_served_domain(self, uid):
-        """Customers that user ``uid`` serves: as primary or backup RM, unit head or supervisor."""
-        return (
-            Domain("bank_rm_user_id", "=", uid)
-            | Domain("bank_backup_rm_user_id", "=", uid)
-            | Domain("bank_unit_id.head_user_id", "=", uid)
-            | Domain("bank_unit_id.oversight_user_ids", "in", [uid])
-        )
-
-    def _bank_filter_served(self):
-        """The records of ``self`` the current user serves (new records count as served)."""
-        if self.env.su:
-            return self
-        stored = self.filtered("id").filtered(lambda p: isinstance(p.id, int))
-        # sudo: decides masking only; the records themselves were already read by the user.
-        served_ids = set(
-            stored.sudo()
-            .with_context(active_test=False)
-            ._search(Domain("id", "in", stored.ids) & self._bank_served_domain(self.env.uid))
-        )
-        return self.filtered(lambda p: not isinstance(p.id, int) or p.id in served_ids)
 
     def _bank_current_rm(self):
         return self.env["bank.rm"].sudo().search([("user_id", "=", self.env.uid)], limit=1)
