@@ -1,16 +1,48 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import threading
+from collections.abc import Iterable
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
-from ..tools import id_number
+from ..tools import contact_mask, id_number
 
 _EXACT_OPERATORS = ("in", "=")
 _PARTIAL_OPERATORS = ("like", "ilike", "=like", "=ilike")
+_STAFF_GROUPS = (
+    "bank_relationship_manager.group_bank_rm",
+    "bank_relationship_manager.group_bank_office",
+    "bank_relationship_manager.group_bank_hr",
+)
+# Contact fields of a customer shown masked to bank staff who do not serve them (docs/security.md,
+# class i), with the function that masks each value as read.
+CONTACT_MASKS = {
+    "phone": contact_mask.mask_phone,
+    "phone_sanitized": contact_mask.mask_phone,
+    "email": contact_mask.mask_email,
+    "email_normalized": contact_mask.mask_email,
+    "email_formatted": contact_mask.mask_email,
+}
+# Stored contact fields: in SQL (domains, order, group-by, aggregates) they read as empty for the
+# customers the user does not serve, so that no search can tell a right guess from a wrong one.
+_SQL_MASKED = frozenset({"phone", "phone_sanitized", "email", "email_normalized"})
+# Set while the ORM fetches column values into the record cache: the cache holds clear values
+# (the business code needs them); masking applies when values leave through read or export.
+_fetching = threading.local()
 
 
 class ResPartner(models.Model):
-    """Privacy of bank customers: what a user who does not serve the customer sees masked."""
+    """Privacy of bank customers: what a user who does not serve the customer sees masked.
+
+    The ID number, the phone number and the e-mail address of a bank customer are personal
+    financial information (JR/T 0171-2020, C2): shown in clear only to the users who serve the
+    customer (primary or backup RM, head and supervisors of the unit), masked for every other
+    bank staff member in reads, lists, forms and exports, and never matched, ordered or grouped
+    by their clear value in SQL (docs/security.md, classes a and i). Contacts that are not bank
+    customers, users who are not bank staff and the superuser keep Odoo's behaviour.
+    """
 
     _inherit = "res.partner"
 
@@ -53,19 +85,109 @@ class ResPartner(models.Model):
             partner.sudo().bank_id_number_full = value
 
     def _search_bank_id_number(self, operator, value):
-        # sudo: the clear field is not searchable by business users; the outer search still
-        # applies their record rules, so only customers they may read come back.
-        partners = self.sudo().with_context(active_test=False)
+        """Every operator matches only customers whose number the user sees in clear.
+
+        An exact or partial match on a customer the user sees masked would tell a right guess
+        from a wrong one (four ``search_count`` calls recover a number). Negative operators are
+        answered by Odoo as the complement of the positive one, so a masked customer matches
+        every negative search and no positive one: nothing is learnt either way."""
+        if operator not in _EXACT_OPERATORS + _PARTIAL_OPERATORS:
+            return NotImplemented
         if operator in _EXACT_OPERATORS:
-            values = [value] if isinstance(value, str) else list(value)
-            values = [id_number.normalize(v) for v in values if v]
-            return Domain("id", "in", partners._search([("bank_id_number_full", "in", values)]))
-        if operator in _PARTIAL_OPERATORS:
-            # A partial number would let a user who sees masked numbers guess them digit by
-            # digit: partial matches are restricted to the customers the user serves.
-            domain = Domain("bank_id_number_full", operator, value) & self._bank_served_domain(self.env.uid)
-            return Domain("id", "in", partners._search(domain))
-        return NotImplemented
+            values = [value] if isinstance(value, str) or not isinstance(value, Iterable) else list(value)
+            value = [id_number.normalize(v) if isinstance(v, str) else v for v in values]
+            operator = "in"
+        domain = Domain("bank_id_number_full", operator, value)
+        if not self.env.su:
+            domain &= self._bank_served_domain(self.env.uid)
+        # sudo: the clear field is not searchable by business users; the outer search still
+        # applies their record rules, and the domain above keeps to the customers they serve.
+        return Domain("id", "in", self.sudo().with_context(active_test=False)._search(domain))
+
+    @api.constrains("phone", "email")
+    def _check_bank_contact_not_masked(self):
+        for partner in self.filtered("is_bank_customer"):
+            for field_name in ("phone", "email"):
+                if "***" in (partner[field_name] or ""):
+                    raise ValidationError(self.env._(
+                        "Customer %(name)s: the field %(field)s cannot contain '***' (a masked value was "
+                        "sent back).",
+                        name=partner.display_name, field=self._fields[field_name]._description_string(self.env),
+                    ))
+
+    # ------------------------------------------------------------------
+    # Contact details: reads, exports and SQL
+    # ------------------------------------------------------------------
+
+    def _read_format(self, fnames, load="_classic_read"):
+        result = super()._read_format(fnames, load)
+        masked = [name for name in fnames if name in CONTACT_MASKS]
+        show_email = "display_name" in fnames and self.env.context.get("show_email")
+        if not (masked or show_email) or not self._bank_masks_contacts():
+            return result
+        hidden = set(self._bank_contact_hidden().ids)
+        if not hidden:
+            return result
+        for values in result:
+            if values["id"] not in hidden:
+                continue
+            for name in masked:
+                values[name] = CONTACT_MASKS[name](values[name]) or values[name]
+            if show_email:
+                values["display_name"] = self.browse(values["id"]).with_context(show_email=False).display_name
+        return result
+
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        """Exports read the record cache, not ``_read_format``: the masked values are put in the
+        cache of the hidden customers for the export, and dropped right after it."""
+        fnames = {path[0] for path in fields if path and path[0] in CONTACT_MASKS}
+        hidden = self._bank_contact_hidden() if fnames and self._bank_masks_contacts() else self.browse()
+        if not hidden:
+            return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+        fnames = list(fnames)
+        hidden.flush_recordset(fnames)
+        hidden.fetch([name for name in fnames if self._fields[name].store])
+        for partner in hidden:
+            for name in fnames:
+                field = self._fields[name]
+                field._update_cache(partner, CONTACT_MASKS[name](partner[name]) or False)
+        try:
+            return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+        finally:
+            hidden.invalidate_recordset(fnames, flush=False)
+
+    def _fetch_query(self, query, fields):
+        _fetching.depth = getattr(_fetching, "depth", 0) + 1
+        try:
+            return super()._fetch_query(query, fields)
+        finally:
+            _fetching.depth -= 1
+
+    def _field_to_sql(self, alias, field_expr, query=None):
+        """In domains, ``order``, group-bys and aggregates, a contact field of a customer the user
+        does not serve reads as empty (NULL): ``=``, ``in``, ``ilike``, their negations, sorting
+        and grouping all behave as if the value were unknown. Values fetched into the record
+        cache stay clear (``_fetch_query``): the business code needs them."""
+        sql = super()._field_to_sql(alias, field_expr, query)
+        if field_expr not in _SQL_MASKED or getattr(_fetching, "depth", 0) or not self._bank_masks_contacts():
+            return sql
+        return SQL(
+            "(CASE WHEN %(customer)s IS NOT TRUE OR %(id)s IN %(served)s THEN %(value)s END)",
+            customer=SQL.identifier(alias, "is_bank_customer"),
+            id=SQL.identifier(alias, "id"),
+            served=self._bank_served_query().subselect(),
+            value=sql,
+        )
+
+    def _search_phone_mobile_search(self, operator, value):
+        # phone_validation searches the phone columns in raw SQL: keep to the partners whose
+        # phone the user sees in clear, whatever the operator.
+        domain = super()._search_phone_mobile_search(operator, value)
+        if not self._bank_masks_contacts():
+            return domain
+        return Domain(domain) & (Domain("is_bank_customer", "=", False) | Domain(
+            "id", "in", self._bank_served_query()
+        ))
 
     # ------------------------------------------------------------------
     # Helpers
@@ -93,3 +215,22 @@ class ResPartner(models.Model):
             ._search(Domain("id", "in", stored.ids) & self._bank_served_domain(self.env.uid))
         )
         return self.filtered(lambda p: not isinstance(p.id, int) or p.id in served_ids)
+
+    def _bank_masks_contacts(self):
+        """Whether contact details of customers the user does not serve are masked for this user:
+        bank staff, not the superuser. Other internal users never read a bank customer (record
+        rules), so they keep Odoo's behaviour and queries."""
+        if self.env.su:
+            return False
+        user = self.env.user
+        return any(user.has_group(group) for group in _STAFF_GROUPS)
+
+    def _bank_contact_hidden(self):
+        """The bank customers of ``self`` whose contact details the user sees masked."""
+        customers = self.filtered(lambda p: isinstance(p.id, int) and p.is_bank_customer)
+        return customers - customers._bank_filter_served()
+
+    def _bank_served_query(self):
+        """The ids of the customers the user serves, as a subquery."""
+        # sudo: only the ids of the user's own customers come out, for masking decisions.
+        return self.sudo().with_context(active_test=False)._search(self._bank_served_domain(self.env.uid))
