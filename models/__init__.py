@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from . import bank_guard_mixin
+from . import base
 from . import bank_unit_level
 from . import bank_org_unit
 from . import bank_rm_grade
@@ -42,3 +43,4 @@ from . import bank_weekly_summary_line
 from . import bank_monthly_meeting
 from . import bank_annual_summary
 from . import bank_complaint
+from . import ir_rule

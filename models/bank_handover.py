@@ -318,7 +318,8 @@ class BankHandover(models.Model):
     def action_reject(self, reason):
         """The approver of the current step sends the request back to draft, with a reason."""
         self.check_access("read")
-        reason = (reason or "").strip()
+        # A parameter from the caller: anything but text counts as no reason (docs/security.md, class e).
+        reason = reason.strip() if isinstance(reason, str) else ""
         if not reason:
             raise UserError(self.env._("A rejection needs a reason (field Reason of the last rejection)."))
         for handover in self:

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import datetime
 import math
 
 from odoo import api, fields, models
@@ -17,6 +18,9 @@ _ENGINE_FIELDS = (
     "bank_aum", "bank_maintenance_level", "bank_is_potential", "bank_potential_reason", "bank_tier_gap",
     "bank_potential_lead_id",
 )
+# Dates of a customer that lie before this day are typing errors.
+_OLDEST_BIRTHDAY = datetime.date(1900, 1, 1)
+_OLDEST_EVALUATION = datetime.date(1970, 1, 1)
 # Customers evaluated per batch: one set of metric queries each.
 _EVALUATION_BATCH = 2000
 
@@ -184,6 +188,19 @@ class ResPartner(models.Model):
                     )
                 )
 
+    @api.constrains("birthday")
+    def _check_birthday(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            if partner.birthday and not _OLDEST_BIRTHDAY <= partner.birthday <= today:
+                raise ValidationError(
+                    self.env._(
+                        "Customer %(name)s: %(date)s is not a plausible birthday (field Birthday): it must "
+                        "lie between %(oldest)s and today.",
+                        name=partner.display_name, date=partner.birthday, oldest=_OLDEST_BIRTHDAY,
+                    )
+                )
+
     @api.constrains("bank_id_number_full")
     def _check_bank_id_number(self):
         # bank_id_type is checked from write(): a constraint on it would run before the
@@ -290,7 +307,7 @@ class ResPartner(models.Model):
         self.check_access("write")
         if not self._bank_is_admin() and not self.env.user.has_group("bank_relationship_manager.group_bank_unit_head"):
             raise AccessError(self.env._("Only unit heads and administrators may evaluate tiers."))
-        date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        date = self._bank_evaluation_date(date)
         # sudo: evaluation writes computed tier fields that no business user may write by hand.
         engine = self.env["bank.tier.engine"].sudo()
         rule_sets = {self.env.lang: engine._rule_set(date)}  # refuses a missing rate before any work
@@ -298,6 +315,32 @@ class ResPartner(models.Model):
         for start in range(0, len(customers), _EVALUATION_BATCH):
             engine._evaluate_and_apply(customers[start:start + _EVALUATION_BATCH].ids, date, rule_sets)
         return True
+
+    def _bank_evaluation_date(self, date):
+        """The date of an on-demand evaluation, checked: a parameter comes from the caller
+        (docs/security.md, class e). A date in the future would mark the customers evaluated
+        ahead of time, and the nightly run (which selects ``bank_evaluated_on < today``) would
+        never evaluate them again."""
+        today = fields.Date.context_today(self)
+        if not date:
+            return today
+        names = ", ".join(self[:3].mapped("display_name")) or "-"
+        try:
+            day = fields.Date.to_date(date)
+        except (TypeError, ValueError):
+            day = None
+        if not isinstance(day, datetime.date) or isinstance(day, datetime.datetime):
+            raise ValidationError(self.env._(
+                "Customer %(name)s: %(value)s is not a date (parameter date of the evaluation).",
+                name=names, value=repr(date),
+            ))
+        if not _OLDEST_EVALUATION <= day <= today:
+            raise ValidationError(self.env._(
+                "Customer %(name)s: the evaluation date %(date)s must lie between %(oldest)s and today "
+                "(parameter date of the evaluation).",
+                name=names, date=day, oldest=_OLDEST_EVALUATION,
+            ))
+        return day
 
     @api.model
     def _cron_bank_evaluate(self):

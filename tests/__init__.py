@@ -30,3 +30,4 @@ from . import test_journal
 from . import test_complaints
 from . import test_journal_tours
 from . import test_privacy
+from . import test_bad_values
