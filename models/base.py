@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, models
 
+from ..tools.contact_mask import mask_email
 from .bank_guard_mixin import check_field_values, check_readable_partners
 
 # Odoo models that carry bank data: checked for bank staff only, so that everyone else keeps
@@ -40,6 +41,25 @@ class Base(models.AbstractModel):
             check_field_values(self, [vals])
             check_readable_partners(self, [vals])
         return super().write(vals)
+
+    def _message_get_suggested_recipients_batch(self, *args, **kwargs):
+        """The chatter suggests recipients with their e-mail address (``/mail/thread/data``): a
+        customer's address is masked there too for staff who do not serve the customer
+        (docs/security.md, class i)."""
+        result = super()._message_get_suggested_recipients_batch(*args, **kwargs)
+        Partner = self.env["res.partner"]
+        partner_ids = {
+            values["partner_id"] for recipients in result.values() for values in recipients
+            if values.get("partner_id")
+        }
+        if not partner_ids or not Partner._bank_masks_contacts():
+            return result
+        hidden = set(Partner.browse(partner_ids)._bank_contact_hidden().ids)
+        for recipients in result.values():
+            for values in recipients:
+                if values.get("partner_id") in hidden:
+                    values["email"] = mask_email(values.get("email")) or values.get("email")
+        return result
 
     def _bank_checks_values(self):
         if self.env.su:

@@ -134,6 +134,14 @@ class TestPrivacy(BankCase):
         name = customer.with_context(show_email=True).read(["display_name"])[0]["display_name"]
         self.assertNotIn("zhang", name)
 
+    def test_masked_in_suggested_recipients(self):
+        """The chatter's suggested recipients carry e-mail addresses."""
+        office = self.customer_a.with_user(self.user_office)._message_get_suggested_recipients()
+        self.assertIn("z***@example.com", [r["email"] for r in office])
+        self.assertNotIn(EMAIL_A, str(office))
+        rm = self.customer_a.with_user(self.user_rm_a)._message_get_suggested_recipients()
+        self.assertIn(EMAIL_A, [r["email"] for r in rm])
+
     def test_clear_for_those_who_serve_and_for_contacts(self):
         for user in (self.user_rm_a, self.user_rm_b, self.user_head_1, self.user_supervisor):
             with self.subTest(user=user.login):

@@ -73,6 +73,14 @@ class TestRpcProbes(HttpCase, BankCase):
                                    {"specification": {"phone": {}}})
         self.assertEqual(result[0]["phone"], PHONE_A)
 
+    def test_chatter_suggests_no_clear_address(self):
+        self.authenticate("t_office", "t_office")
+        data = self.make_jsonrpc_request("/mail/data", {"fetch_params": [["mail.thread", {
+            "thread_model": "res.partner", "thread_id": self.customer_a.id, "request_list": ["suggestedRecipients"],
+        }]]})
+        self.assertNotIn("zhang.san@example.com", json.dumps(data))
+        self.assertIn("z***@example.com", json.dumps(data))
+
     def test_debug_access_error_names_no_customer(self):
         self.authenticate("t_rm_a", "t_rm_a")
         self.url_open("/odoo?debug=1")  # debug mode on for the session, as a user switches it on
