@@ -73,6 +73,19 @@ class TestAccessNames(BankCase):
                 self.assertIn(str(record.id), message, "debug mode still gives the ids")
                 self.assertIn("Blame the following rules", message)
 
+    def test_activity_on_a_customer_one_cannot_read(self):
+        """An activity points to its document by model and id: it cannot be scheduled on a
+        customer the user may not read (whose name it would then show)."""
+        values = {
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"), "res_id": self.customer_c.id,
+            "summary": "Probe", "user_id": self.user_rm_a.id,
+        }
+        with self.assertRaises(AccessError) as caught:
+            self.env["mail.activity"].with_user(self.user_rm_a).create(values)
+        self.assertNotIn("Customer C", str(caught.exception))
+        activity = self.env["mail.activity"].with_user(self.user_rm_a).create(dict(values, res_id=self.customer_a.id))
+        self.assertEqual(activity.res_name, "Customer A")
+
     # ------------------------------------------------------------------
     # Class f: opportunities follow the customer
     # ------------------------------------------------------------------
