@@ -9,6 +9,7 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from ..models.bank_guard_mixin import check_field_values
 from .common import ID_A, PREFIX, BankCase
 
 TODAY = datetime.date(2026, 12, 3)
@@ -98,6 +99,31 @@ class TestBadValues(BankCase):
                     with self.assertRefused(ValidationError, f"field {label}: .*finite"):
                         record.write({field_name: value})
                     self.assertEqual(record.sudo()[field_name], before)
+
+    def test_every_numeric_and_date_field_is_covered(self):
+        """The class, not the examples: every stored Float, Monetary, Integer, Date and Datetime
+        field of the add-on's models (and the add-on's fields on customers) refuses what cannot
+        be stored, through the check that create and write run (models/base.py)."""
+        bad = {
+            "float": float("nan"), "monetary": float("inf"), "integer": 10 ** 12,
+            "date": "2026-02-30", "datetime": "9999-12-31 10:00:00",
+        }
+        checked = 0
+        for model_name in self.env:
+            Model = self.env[model_name].with_user(self.user_admin)
+            if not (model_name.startswith("bank.") or model_name == "res.partner") or Model._abstract:
+                continue
+            if model_name == "res.partner":
+                Model = Model.with_user(self.user_head_1)
+            for name, field in Model._fields.items():
+                if field.type not in bad or not field.store or field._module != "bank_relationship_manager":
+                    continue
+                with self.subTest(model=model_name, field=name):
+                    self.assertTrue(Model._bank_checks_values())
+                    with self.assertRaises(ValidationError):
+                        check_field_values(Model, [{name: bad[field.type]}])
+                    checked += 1
+        self.assertGreater(checked, 40)
 
     def test_invalid_dates_and_integers_refused(self):
         log_vals = {"partner_id": self.customer_a.id, "rm_id": self.rm_a.id, "summary": "Call"}
