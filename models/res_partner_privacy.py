@@ -23,7 +23,7 @@ CONTACT_MASKS = {
     "phone_sanitized": contact_mask.mask_phone,
     "email": contact_mask.mask_email,
     "email_normalized": contact_mask.mask_email,
-    "email_formatted": contact_mask.mask_email,
+    "email_formatted": contact_mask.mask_email_formatted,
 }
 # Stored contact fields: in SQL (domains, order, group-by, aggregates) they read as empty for the
 # customers the user does not serve, so that no search can tell a right guess from a wrong one.

@@ -4,7 +4,7 @@ ID number for bank staff who do not serve the customer (class i), through the OR
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
-from ..tools.contact_mask import mask_email, mask_phone
+from ..tools.contact_mask import mask_email, mask_email_formatted, mask_phone
 from .common import ID_A, ID_B, BankCase
 
 PHONE_A = "+86 13812345678"
@@ -104,6 +104,7 @@ class TestPrivacy(BankCase):
         self.assertEqual(mask_phone("+86 13812345678"), "+86 138****5678")
         self.assertEqual(mask_phone("+8613812345678"), "+86 138****5678")
         self.assertEqual(mask_email(EMAIL_A), "z***@example.com")
+        self.assertEqual(mask_email_formatted(f"Zhang San <{EMAIL_A}>"), "Zhang San <z***@example.com>")
         for value in ("13812345678", "+86 138 1234 5678", "010-1234", "12", "x", "a@b.c"):
             with self.subTest(value=value):
                 self.assertNotEqual(mask_phone(value), value)
@@ -118,6 +119,7 @@ class TestPrivacy(BankCase):
         values = customer.read(["phone", "email", "email_formatted", "phone_sanitized"])[0]
         self.assertEqual({k: values[k] for k in masked}, masked)
         self.assertNotIn("5678", values["phone_sanitized"].replace("****5678", ""))
+        self.assertIn("Customer A <z***@example.com>", values["email_formatted"].replace('"', ""))
         self.assertNotIn("zhang", values["email_formatted"])
         rows = Office.search_read([("id", "=", self.customer_a.id)], ["phone", "email"])
         self.assertEqual({k: rows[0][k] for k in masked}, masked)

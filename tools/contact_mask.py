@@ -7,6 +7,7 @@ The result never equals a non-empty input.
 """
 
 import re
+from email.utils import formataddr, parseaddr
 
 _PREFIX_RE = re.compile(r"^(\+\d{1,3})[\s\-.]+(.*)$")
 
@@ -44,3 +45,13 @@ def mask_email(value):
     if not at:
         return (value.strip()[:1] or "") + "***"
     return f"{local[:1]}***@{domain}"
+
+
+def mask_email_formatted(value):
+    """``"Zhang San" <zhang.san@example.com>`` → ``"Zhang San" <z***@example.com>``."""
+    if not value:
+        return value
+    name, address = parseaddr(value)
+    if not address:
+        return mask_email(value)
+    return formataddr((name, mask_email(address)))
