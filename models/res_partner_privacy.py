@@ -2,7 +2,7 @@
 import threading
 from collections.abc import Iterable
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -167,6 +167,30 @@ class ResPartner(models.Model):
             if show_email:
                 values["display_name"] = self.browse(values["id"]).with_context(show_email=False).display_name
         return result
+
+    @api.depends_context("uid")
+    def _compute_display_name(self):
+        """``show_email`` puts the e-mail address into the name. Many2one names are computed as
+        superuser, so the decision looks at the real user (``uid``), not at ``su``: bank staff
+        see the address masked in the name of a customer they do not serve, through any many2one."""
+        super()._compute_display_name()
+        if not self.env.context.get("show_email") or self.env.uid == SUPERUSER_ID:
+            return
+        user = self.env.user
+        if not any(user.has_group(group) for group in _STAFF_GROUPS):
+            return
+        customers = self.filtered(lambda p: isinstance(p.id, int) and p.is_bank_customer)
+        if not customers:
+            return
+        # sudo: decides masking only, for the real user's own customers.
+        served = set(customers.sudo().with_context(active_test=False)._search(
+            Domain("id", "in", customers.ids) & self._bank_served_domain(self.env.uid)
+        ))
+        for partner in customers:
+            if partner.id not in served and partner.email and partner.display_name:
+                partner.display_name = partner.display_name.replace(
+                    partner.email, contact_mask.mask_email(partner.email)
+                )
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
         """Exports read the record cache, not ``_read_format``: the masked values are put in the

@@ -136,6 +136,17 @@ class TestPrivacy(BankCase):
         name = customer.with_context(show_email=True).read(["display_name"])[0]["display_name"]
         self.assertNotIn("zhang", name)
 
+    def test_no_address_in_names_through_many2ones(self):
+        account = self.env["bank.account"].create({
+            "partner_id": self.customer_a.id, "account_no": "T-PRIV-A",
+            "category_id": self.env.ref("bank_relationship_manager.product_category_dep_demand").id,
+        })
+        office = account.with_user(self.user_office).with_context(show_email=True)
+        self.assertNotIn("zhang", office.read(["partner_id"])[0]["partner_id"][1])
+        self.assertNotIn("zhang", str(office.web_read({"partner_id": {"fields": {"display_name": {}}}})))
+        rm = account.with_user(self.user_rm_a).with_context(show_email=True)
+        self.assertIn("zhang", rm.read(["partner_id"])[0]["partner_id"][1])
+
     def test_masked_in_suggested_recipients(self):
         """The chatter's suggested recipients carry e-mail addresses."""
         office = self.customer_a.with_user(self.user_office)._message_get_suggested_recipients()
