@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from . import bank_guard_mixin
 from . import bank_config_mixin
+from . import base
 from . import bank_unit_level
 from . import bank_org_unit
 from . import bank_rm_grade
@@ -16,6 +17,7 @@ from . import bank_maintenance_band
 from . import bank_tier_history
 from . import bank_tier_engine
 from . import res_partner
+from . import res_partner_privacy
 from . import bank_assignment_history
 from . import res_users
 from . import mail_activity
@@ -46,3 +48,4 @@ from . import bank_complaint
 from . import bank_config_change
 from . import bank_config_change_line
 from . import bank_config_change_preview
+from . import ir_rule

@@ -12,6 +12,11 @@ from odoo.tools import SQL, format_amount
 _LOAD_BATCH = 50_000
 # An error message lists at most this many bad rows (then says how many more there are).
 _MAX_LISTED_ERRORS = 200
+# Plausible balance dates: none before 1970 (nor before the account was opened), none more than
+# a few days ahead (value-dated postings). A date of 9999-12-31 would stay the account's latest
+# balance for ever; 0001-01-01 broke the balance-history graph for every user.
+_OLDEST_BALANCE_DATE = datetime.date(1970, 1, 1)
+_FUTURE_MARGIN_DAYS = 7
 
 
 class BankBalance(models.Model):
@@ -134,6 +139,7 @@ class BankBalance(models.Model):
         accounts = self._accounts_by_number(numbers)
         account_ids, dates, balances, errors = [], [], [], []
         seen = {}
+        latest = fields.Date.context_today(self) + datetime.timedelta(days=_FUTURE_MARGIN_DAYS)
         for number, row in enumerate(rows, start=1):
             if not isinstance(row, dict):
                 errors.append(self.env._("Row %(row)s: not a row {account_no, date, balance}.", row=number))
@@ -150,6 +156,15 @@ class BankBalance(models.Model):
                 reasons.append(
                     self.env._("malformed date %(value)s (expected YYYY-MM-DD)", value=repr(row.get("date")))
                 )
+            else:
+                oldest = max(_OLDEST_BALANCE_DATE, account[2] or _OLDEST_BALANCE_DATE) if account else (
+                    _OLDEST_BALANCE_DATE
+                )
+                if not oldest <= date <= latest:
+                    reasons.append(self.env._(
+                        "date %(date)s outside the plausible window %(oldest)s to %(latest)s (field Date)",
+                        date=date, oldest=oldest, latest=latest,
+                    ))
             balance = self._parse_amount(row.get("balance"))
             if balance is None:
                 reasons.append(self.env._("balance %(value)s is not a finite number", value=repr(row.get("balance"))))
@@ -173,18 +188,18 @@ class BankBalance(models.Model):
 
     @api.model
     def _accounts_by_number(self, numbers):
-        """``{account_no: (id, kind)}`` of the current company's accounts, in one query."""
+        """``{account_no: (id, kind, open_date)}`` of the current company's accounts, in one query."""
         if not numbers:
             return {}
-        self.env["bank.account"].flush_model(["account_no", "company_id", "category_id"])
+        self.env["bank.account"].flush_model(["account_no", "company_id", "category_id", "open_date"])
         rows = self.env.execute_query(SQL(
-            """SELECT a.account_no, a.id, c.kind
+            """SELECT a.account_no, a.id, c.kind, a.open_date
                  FROM bank_account a
                  JOIN bank_product_category c ON c.id = a.category_id
                 WHERE a.account_no = ANY(%s) AND a.company_id = %s""",
             list(numbers), self.env.company.id,
         ))
-        return {number: (account_id, kind) for number, account_id, kind in rows}
+        return {number: (account_id, kind, open_date) for number, account_id, kind, open_date in rows}
 
     @api.model
     def _parse_date(self, value):

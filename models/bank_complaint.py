@@ -163,6 +163,24 @@ class BankComplaint(models.Model):
                     complaint=complaint.name, partner=complaint.partner_id.display_name,
                 ))
 
+    @api.constrains("partner_id", "responsible_rm_id")
+    def _check_responsible_rm(self):
+        """The responsible RM is one who may serve the customer: their primary or backup RM or an
+        RM of the customer's unit. Any other RM would be handed the complaint, and through its
+        stored responsible user, read and write access to it (docs/security.md, class d)."""
+        # sudo: the customer's RMs and unit decide, whoever records the complaint.
+        for complaint in self.sudo():
+            rm, partner = complaint.responsible_rm_id, complaint.partner_id
+            if not rm or rm in partner.bank_rm_id | partner.bank_backup_rm_id:
+                continue
+            if partner.bank_unit_id and rm.unit_id == partner.bank_unit_id:
+                continue
+            raise ValidationError(self.env._(
+                "Complaint %(complaint)s: %(rm)s is neither an RM of the customer nor of the customer's "
+                "unit (field Responsible RM).",
+                complaint=complaint.name, rm=rm.name,
+            ))
+
     @api.constrains("date_received")
     def _check_date_received(self):
         today = fields.Date.context_today(self)

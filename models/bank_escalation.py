@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .bank_guard_mixin import guard_error
+
 
 class BankEscalation(models.Model):
     """An RM asks the sub-branch to maintain an important customer jointly (提请上级联合维护).
@@ -119,6 +121,10 @@ class BankEscalation(models.Model):
         return None
 
     def _decide(self, state, note):
+        # A parameter from the caller (docs/security.md, class e): text or nothing.
+        if note is not None and note is not False and not isinstance(note, str):
+            raise guard_error(self[:1] or self, "decision_note", self.env._("the note must be text."))
+        note = (note or "").strip() or None
         today = fields.Date.context_today(self)
         for request in self._bank_start_step("decide"):
             request._bank_system_write({

@@ -8,8 +8,11 @@ what its users may not write; the mixin enforces it on every path into the datab
 exception type and one message shape, and computes from the same rule whether a button may be
 pressed (the pattern of ``hr_holidays``' ``_check_approval_update`` / ``can_approve``).
 """
-from odoo import api, models
-from odoo.exceptions import AccessError
+import datetime
+import math
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 
 # Fields of mail.thread / mail.activity.mixin that Odoo itself writes as the user on a record
 # that is otherwise locked (attaching a document, following, scheduling an activity).
@@ -34,18 +37,103 @@ def guard_error(record, field_name, why):
     record (creating or deleting it) has no field: "<record>: <why>".
     """
     env = record.env
-    field = record._fields.get(field_name) if field_name else None
-    label = field.get_description(env)["string"] if field else field_name
-    model_label = env["ir.model"]._get(record._name).name or record._name
+    if not field_name:
+        return BankGuardError(env._("%(record)s: %(why)s", record=_record_name(record), why=why))
+    return BankGuardError(env._(
+        "%(record)s, field %(field)s: %(why)s", record=_record_name(record), field=_field_label(record, field_name),
+        why=why,
+    ))
+
+
+def value_error(record, field_name, why):
+    """The refusal of a value that cannot be stored, in the guard's message shape."""
+    env = record.env
+    return ValidationError(env._(
+        "%(record)s, field %(field)s: %(why)s", record=_record_name(record), field=_field_label(record, field_name),
+        why=why,
+    ))
+
+
+def _field_label(record, field_name):
+    field = record._fields.get(field_name)
+    return field.get_description(record.env)["string"] if field else field_name
+
+
+def _record_name(record):
     # The record's own name only when the user may read it (display names are read as
     # superuser; docs/security.md, "names through many2ones").
+    model_label = record.env["ir.model"]._get(record._name).name or record._name
     named = record[:1].id and record[:1]._filtered_access("read")
-    name = named.display_name if named else model_label
-    if not field_name:
-        return BankGuardError(env._("%(record)s: %(why)s", record=name, why=why))
-    return BankGuardError(env._(
-        "%(record)s, field %(field)s: %(why)s", record=name, field=label, why=why,
-    ))
+    return named.display_name if named else model_label
+
+
+# Plausible dates of any bank record: a year of four digits the business can mean. Tighter
+# windows (not in the future, not before the account was opened) are the models' constraints.
+DATE_MIN = datetime.date(1900, 1, 1)
+DATE_MAX = datetime.date(2199, 12, 31)
+_INT_MIN, _INT_MAX = -(2 ** 31), 2 ** 31 - 1
+
+
+def check_field_values(model, vals_list):
+    """Refuse values the database would store wrongly or reject with a traceback (docs/guards.md):
+    NaN and infinities in ``Float``/``Monetary`` fields, integers beyond the 32-bit column,
+    dates that do not exist (``2026-02-30``) or are implausible (``0001-01-01``, ``9999-12-31``).
+    The refusal names the record and the field; nothing is written."""
+    for vals in vals_list:
+        for name, value in vals.items():
+            field = model._fields.get(name)
+            if field is None or value is None or value is False or not field.store and not field.inverse:
+                continue
+            why = _value_problem(model, field, value)
+            if why:
+                raise value_error(model, name, why)
+
+
+def _value_problem(model, field, value):
+    _ = model.env._
+    if field.type in ("float", "monetary"):
+        try:
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
+            return _("%(value)s is not a number.", value=repr(value))
+        if not math.isfinite(number):
+            return _("%(value)s is not a finite amount.", value=repr(value))
+    elif field.type == "integer":
+        try:
+            number = int(value)
+        except (TypeError, ValueError, OverflowError):
+            return _("%(value)s is not a whole number.", value=repr(value))
+        if not _INT_MIN <= number <= _INT_MAX:
+            return _("%(value)s is too large for a whole number.", value=repr(value))
+    elif field.type in ("date", "datetime"):
+        convert = fields.Date.to_date if field.type == "date" else fields.Datetime.to_datetime
+        try:
+            day = convert(value)
+        except (TypeError, ValueError, OverflowError):
+            return _("%(value)s is not a valid date.", value=repr(value))
+        if isinstance(day, datetime.datetime):
+            day = day.date()
+        if day and not DATE_MIN <= day <= DATE_MAX:
+            return _("%(value)s is not a plausible date (between %(min)s and %(max)s).",
+                     value=day, min=DATE_MIN, max=DATE_MAX)
+    return None
+
+
+_STAFF_GROUPS = (
+    "bank_relationship_manager.group_bank_rm",
+    "bank_relationship_manager.group_bank_office",
+    "bank_relationship_manager.group_bank_hr",
+)
+
+
+def check_staff_values(model, vals_list, creating=False):
+    """The value and pointer checks for Odoo's own models that carry bank data (``res.partner``,
+    ``crm.lead``), which cannot inherit the mixin: for bank staff only, so that everyone else keeps
+    Odoo's behaviour and query counts. Bank models get the same checks from the mixin."""
+    if model.env.su or not any(model.env.user.has_group(group) for group in _STAFF_GROUPS):
+        return
+    check_field_values(model, vals_list)
+    check_readable_partners(model, vals_list, creating=creating)
 
 
 def check_readable_partners(model, vals_list, field_names=None, creating=False):
@@ -267,6 +355,7 @@ class BankGuardMixin(models.AbstractModel):
         if problem:
             raise guard_error(self, None, problem)
         guard_create_values(self, vals_list, self._bank_action_fields)
+        check_field_values(self, vals_list)
         initial = self._bank_initial_state() if self._bank_field_steps else None
         for field_name, step in self._bank_field_steps.items():
             if initial in self._bank_steps[step]:
@@ -282,6 +371,7 @@ class BankGuardMixin(models.AbstractModel):
 
     def _bank_guard_write(self, vals):
         guard_write_values(self, vals, self._bank_action_fields, self._bank_fixed_fields)
+        check_field_values(self, [vals])
         if self._bank_locked_states:
             changed = set(vals) - self._bank_lock_exempt_fields
             state_field = self._bank_state_field

@@ -1,8 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import datetime
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .bank_guard_mixin import guard_error
+
+# No contact of the bank's customers is logged before this day (a date of 1900 is a typing error).
+_OLDEST_LOG_DATE = datetime.date(1970, 1, 1)
 
 CONTACT_CHANNELS = [
     ("phone", "Phone"),
@@ -119,6 +124,13 @@ class BankMaintenanceLog(models.Model):
                     "Maintenance log %(log)s of %(customer)s: a contact cannot be logged in the future "
                     "(field Date: %(date)s).",
                     log=log.summary, customer=log.partner_id.display_name, date=log.date,
+                ))
+            if log.date < _OLDEST_LOG_DATE:
+                raise ValidationError(self.env._(
+                    "Maintenance log %(log)s of %(customer)s: %(date)s is not a plausible contact date; "
+                    "contacts are logged from %(oldest)s on (field Date).",
+                    log=log.summary, customer=log.partner_id.display_name, date=log.date,
+                    oldest=_OLDEST_LOG_DATE,
                 ))
 
     @api.model

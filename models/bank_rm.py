@@ -73,10 +73,13 @@ class BankRm(models.Model):
             rm.customer_count = primary.get(rm, 0)
             rm.backup_customer_count = backup.get(rm, 0)
 
+    @api.depends_context("uid")
     def _compute_vip_time_share(self):
         month = fields.Date.context_today(self).replace(day=1)
-        # sudo: the month's figure is shown to whoever may read the RM (the view's rules are per RM).
-        rows = self.env["bank.vip.time.share"].sudo().search([("rm_id", "in", self.ids), ("month", "=", month)])
+        # As the user: the share's own record rules decide whose figures they see (an RM sees
+        # their own; heads, supervisors and the office their units'); colleagues' read as zero.
+        Share = self.env["bank.vip.time.share"]
+        rows = Share.search([("rm_id", "in", self.ids), ("month", "=", month)]) if Share.has_access("read") else Share
         by_rm = {row.rm_id.id: row for row in rows}
         target = self._vip_time_share_target() * 100
         for rm in self:

@@ -7,7 +7,13 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import format_amount
 
-from .bank_guard_mixin import BankGuardMixin, drop_action_fields, guard_create_values, guard_write_values
+from .bank_guard_mixin import (
+    BankGuardMixin,
+    check_staff_values,
+    drop_action_fields,
+    guard_create_values,
+    guard_write_values,
+)
 
 WEALTH_TEAM_XMLID = "bank_relationship_manager.crm_team_wealth"
 POST_SALE_TYPE_XMLID = "bank_relationship_manager.mail_activity_type_post_sale"
@@ -73,6 +79,7 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         guard_create_values(self, vals_list, self._bank_action_fields)
+        check_staff_values(self, vals_list, creating=True)
         for vals in vals_list:
             self._bank_check_finite_amount(vals, lambda vals=vals: vals.get("name") or "")
         self._bank_check_partner_access(
@@ -82,6 +89,7 @@ class CrmLead(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        check_staff_values(self, [vals])
         self._bank_check_finite_amount(vals, lambda: ", ".join(self.mapped("name")))
         if vals.get("partner_id"):
             self._bank_check_partner_access([vals["partner_id"]], lambda: ", ".join(self.mapped("name")))

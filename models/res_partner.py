@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import datetime
 import math
 
 from odoo import api, fields, models
@@ -9,6 +10,7 @@ from ..tools import id_number
 from ..tools.cron_batches import process_in_batches
 from .bank_guard_mixin import (
     BankGuardMixin,
+    check_staff_values,
     drop_action_fields,
     guard_create_values,
     guard_error,
@@ -32,8 +34,9 @@ _ROLE_FIELDS = {
 }
 # Changes of these are kept in the append-only assignment history (bank.assignment.history).
 _ASSIGNMENT_FIELDS = ("bank_rm_id", "bank_backup_rm_id", "bank_unit_id")
-_EXACT_OPERATORS = ("in", "=")
-_PARTIAL_OPERATORS = ("like", "ilike", "=like", "=ilike")
+# Dates of a customer that lie before this day are typing errors.
+_OLDEST_BIRTHDAY = datetime.date(1900, 1, 1)
+_OLDEST_EVALUATION = datetime.date(1970, 1, 1)
 # Customers evaluated per batch: one set of metric queries each.
 _EVALUATION_BATCH = 2000
 
@@ -65,16 +68,6 @@ class ResPartner(models.Model):
         string="ID document type",
         default="prc_id",
     )
-    bank_id_number = fields.Char(
-        string="ID number",
-        compute="_compute_bank_id_number",
-        inverse="_inverse_bank_id_number",
-        search="_search_bank_id_number",
-        help="Shown in full only to the customer's RMs, unit head and supervisors; masked for everyone else.",
-    )
-    # The clear value. Readable through the ORM by system administrators only; everyone else
-    # goes through bank_id_number, which masks it for users who do not serve the customer.
-    bank_id_number_full = fields.Char(string="ID number (clear)", groups="base.group_system", copy=False)
     birthday = fields.Date()
     occupation = fields.Char()
     bank_currency_id = fields.Many2one("res.currency", compute="_compute_bank_currency_id")
@@ -178,15 +171,6 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     @api.depends_context("uid")
-    @api.depends("bank_id_number_full", "bank_rm_user_id", "bank_backup_rm_user_id", "bank_unit_id")
-    def _compute_bank_id_number(self):
-        served = self._bank_filter_served()
-        for partner in self:
-            # sudo: the clear value is only read here, and shown only to users who serve the customer.
-            clear = partner.sudo().bank_id_number_full
-            partner.bank_id_number = clear if partner in served else id_number.mask(clear)
-
-    @api.depends_context("uid")
     @api.depends("bank_rm_user_id", "bank_backup_rm_user_id", "bank_unit_id")
     def _compute_bank_access_flags(self):
         served = self._bank_filter_served()
@@ -194,35 +178,6 @@ class ResPartner(models.Model):
         for partner in self:
             partner.bank_is_served = partner in served
             partner.bank_can_assign = may_assign
-
-    def _inverse_bank_id_number(self):
-        for partner in self:
-            value = id_number.normalize(partner.bank_id_number) or False
-            if value and "*" in value:
-                raise ValidationError(
-                    self.env._(
-                        "Customer %(name)s: the ID number cannot contain '*' (a masked number was sent back).",
-                        name=partner.display_name,
-                    )
-                )
-            # sudo: the clear field is restricted to system administrators; the caller's right to
-            # write this partner was checked by write() itself.
-            partner.sudo().bank_id_number_full = value
-
-    def _search_bank_id_number(self, operator, value):
-        # sudo: the clear field is not searchable by business users; the outer search still
-        # applies their record rules, so only customers they may read come back.
-        partners = self.sudo().with_context(active_test=False)
-        if operator in _EXACT_OPERATORS:
-            values = [value] if isinstance(value, str) else list(value)
-            values = [id_number.normalize(v) for v in values if v]
-            return Domain("id", "in", partners._search([("bank_id_number_full", "in", values)]))
-        if operator in _PARTIAL_OPERATORS:
-            # A partial number would let a user who sees masked numbers guess them digit by
-            # digit: partial matches are restricted to the customers the user serves.
-            domain = Domain("bank_id_number_full", operator, value) & self._bank_served_domain(self.env.uid)
-            return Domain("id", "in", partners._search(domain))
-        return NotImplemented
 
     def _compute_bank_currency_id(self):
         for partner in self:
@@ -258,6 +213,19 @@ class ResPartner(models.Model):
                         "Customer %(name)s: the Backup RM must differ from the Primary RM (%(rm)s).",
                         name=partner.display_name,
                         rm=partner.bank_rm_id.name,
+                    )
+                )
+
+    @api.constrains("birthday")
+    def _check_birthday(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            if partner.birthday and not _OLDEST_BIRTHDAY <= partner.birthday <= today:
+                raise ValidationError(
+                    self.env._(
+                        "Customer %(name)s: %(date)s is not a plausible birthday (field Birthday): it must "
+                        "lie between %(oldest)s and today.",
+                        name=partner.display_name, date=partner.birthday, oldest=_OLDEST_BIRTHDAY,
                     )
                 )
 
@@ -318,6 +286,7 @@ class ResPartner(models.Model):
         customer_vals = [vals for vals in vals_list if vals.get("is_bank_customer")]
         if not self.env.su:
             guard_create_values(self, vals_list, self._bank_action_fields)
+            check_staff_values(self, vals_list, creating=True)
         own_rm = self._bank_current_rm() if customer_vals else None
         for vals in vals_list:
             self._bank_check_amounts(vals, vals.get("name"))
@@ -337,6 +306,7 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         self._bank_check_guarded_write(vals)
+        check_staff_values(self, [vals])
         assignment = self._bank_assignment_before(vals)
         if "annual_income" in vals:
             self._bank_check_amounts(vals, ", ".join(self.mapped("display_name")))
@@ -377,7 +347,7 @@ class ResPartner(models.Model):
         self.check_access("write")
         if not self._bank_is_admin() and not self.env.user.has_group("bank_relationship_manager.group_bank_unit_head"):
             raise AccessError(self.env._("Only unit heads and administrators may evaluate tiers."))
-        date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        date = self._bank_evaluation_date(date)
         # sudo: evaluation writes computed tier fields that no business user may write by hand.
         engine = self.env["bank.tier.engine"].sudo()
         rule_sets = {self.env.lang: engine._rule_set(date)}  # refuses a missing rate before any work
@@ -385,6 +355,32 @@ class ResPartner(models.Model):
         for start in range(0, len(customers), _EVALUATION_BATCH):
             engine._evaluate_and_apply(customers[start:start + _EVALUATION_BATCH].ids, date, rule_sets)
         return True
+
+    def _bank_evaluation_date(self, date):
+        """The date of an on-demand evaluation, checked: a parameter comes from the caller
+        (docs/security.md, class e). A date in the future would mark the customers evaluated
+        ahead of time, and the nightly run (which selects ``bank_evaluated_on < today``) would
+        never evaluate them again."""
+        today = fields.Date.context_today(self)
+        if not date:
+            return today
+        names = ", ".join(self[:3].mapped("display_name")) or "-"
+        try:
+            day = fields.Date.to_date(date)
+        except (TypeError, ValueError):
+            day = None
+        if not isinstance(day, datetime.date) or isinstance(day, datetime.datetime):
+            raise ValidationError(self.env._(
+                "Customer %(name)s: %(value)s is not a date (parameter date of the evaluation).",
+                name=names, value=repr(date),
+            ))
+        if not _OLDEST_EVALUATION <= day <= today:
+            raise ValidationError(self.env._(
+                "Customer %(name)s: the evaluation date %(date)s must lie between %(oldest)s and today "
+                "(parameter date of the evaluation).",
+                name=names, date=day, oldest=_OLDEST_EVALUATION,
+            ))
+        return day
 
     @api.model
     def _cron_bank_evaluate(self):
@@ -428,29 +424,6 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
-
-    @api.model
-    def _bank_served_domain(self, uid):
-        """Customers that user ``uid`` serves: as primary or backup RM, unit head or supervisor."""
-        return (
-            Domain("bank_rm_user_id", "=", uid)
-            | Domain("bank_backup_rm_user_id", "=", uid)
-            | Domain("bank_unit_id.head_user_id", "=", uid)
-            | Domain("bank_unit_id.oversight_user_ids", "in", [uid])
-        )
-
-    def _bank_filter_served(self):
-        """The records of ``self`` the current user serves (new records count as served)."""
-        if self.env.su:
-            return self
-        stored = self.filtered("id").filtered(lambda p: isinstance(p.id, int))
-        # sudo: decides masking only; the records themselves were already read by the user.
-        served_ids = set(
-            stored.sudo()
-            .with_context(active_test=False)
-            ._search(Domain("id", "in", stored.ids) & self._bank_served_domain(self.env.uid))
-        )
-        return self.filtered(lambda p: not isinstance(p.id, int) or p.id in served_ids)
 
     def _bank_current_rm(self):
         # sudo: the caller's own RM record, whatever the RM rules let them read.

@@ -13,6 +13,12 @@ class BankVipTimeShare(models.Model):
     _description = "VIP time share"
     _auto = False
     _order = "month desc, rm_id"
+    # Pending writes to these fields are flushed before the view is read (as Odoo's
+    # account.invoice.report does): a log written in the same transaction is counted at once.
+    _depends = {
+        "bank.maintenance.log": ["rm_id", "date", "minutes", "tier_id"],
+        "bank.rm": ["user_id", "unit_id"],
+    }
 
     rm_id = fields.Many2one("bank.rm", string="RM", readonly=True)
     rm_user_id = fields.Many2one("res.users", string="RM user", readonly=True)

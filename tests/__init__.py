@@ -30,3 +30,7 @@ from . import test_journal
 from . import test_complaints
 from . import test_journal_tours
 from . import test_guard_mixin
+from . import test_privacy
+from . import test_bad_values
+from . import test_access_names
+from . import test_rpc_probes

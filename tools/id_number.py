@@ -5,19 +5,24 @@ Kept free of the ORM so that the rules can be read (and tested) on their own.
 """
 
 import re
+import unicodedata
 
 # GB 11643-1999: weights of the 17 leading digits and the check characters by remainder.
 _PRC_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _PRC_CHECK_CHARS = "10X98765432"
-_PRC_18_RE = re.compile(r"^\d{17}[\dX]$")
-_PRC_15_RE = re.compile(r"^\d{15}$")
+# ASCII digits only: Python's \d also matches full-width and other Unicode digits.
+_PRC_18_RE = re.compile(r"^[0-9]{17}[0-9X]$")
+_PRC_15_RE = re.compile(r"^[0-9]{15}$")
 
 
 def normalize(value):
-    """Strip spaces and upper-case a trailing ``x``: the forms clerks actually type."""
+    """Strip spaces and upper-case a trailing ``x``: the forms clerks actually type.
+
+    Full-width digits and letters (``１１０１…Ｘ``, typed with a Chinese input method) become
+    their ASCII forms (NFKC), so that the number is checked and stored as one spelling."""
     if not value:
         return value
-    return re.sub(r"\s+", "", value).upper()
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).upper()
 
 
 def prc_check_char(first17):
