@@ -11,6 +11,7 @@ class BankActivityDone(models.TransientModel):
 
     _name = "bank.activity.done"
     _description = "Mark a maintenance activity as done"
+    _inherit = ["bank.guard.mixin"]
 
     activity_id = fields.Many2one("mail.activity", string="Activity", required=True, ondelete="cascade")
     partner_id = fields.Many2one("res.partner", string="Customer", compute="_compute_partner_id")

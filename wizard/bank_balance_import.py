@@ -16,6 +16,7 @@ class BankBalanceImport(models.TransientModel):
 
     _name = "bank.balance.import"
     _description = "Import balances"
+    _inherit = ["bank.guard.mixin"]
 
     file = fields.Binary(string="CSV file", required=True)
     filename = fields.Char()

@@ -14,6 +14,7 @@ class BankDossierRegisterReport(models.TransientModel):
 
     _name = "bank.dossier.register.report"
     _description = "Dossier check-out register report"
+    _inherit = ["bank.guard.mixin"]
 
     unit_id = fields.Many2one(
         "bank.org.unit", string="Unit", required=True, default=lambda self: self._default_unit_id()

@@ -7,6 +7,7 @@ class BankHandoverReject(models.TransientModel):
 
     _name = "bank.handover.reject"
     _description = "Reject a departure request"
+    _inherit = ["bank.guard.mixin"]
 
     handover_id = fields.Many2one("bank.handover", required=True, ondelete="cascade")
     reason = fields.Text(required=True)

@@ -28,6 +28,7 @@ class BankTierWhatif(models.TransientModel):
 
     _name = "bank.tier.whatif"
     _description = "Tier what-if"
+    _inherit = ["bank.guard.mixin"]
 
     date = fields.Date(required=True, default=fields.Date.context_today)
     line_ids = fields.One2many("bank.tier.whatif.line", "wizard_id", string="Thresholds")

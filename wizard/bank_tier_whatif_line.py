@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 class BankTierWhatifLine(models.TransientModel):
     _name = "bank.tier.whatif.line"
     _description = "Tier what-if threshold"
+    _inherit = ["bank.guard.mixin"]
 
     wizard_id = fields.Many2one("bank.tier.whatif", required=True, ondelete="cascade")
     condition_id = fields.Many2one("bank.tier.condition", required=True, ondelete="cascade")

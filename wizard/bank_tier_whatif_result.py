@@ -5,6 +5,7 @@ from odoo import fields, models
 class BankTierWhatifResult(models.TransientModel):
     _name = "bank.tier.whatif.result"
     _description = "Tier what-if effect"
+    _inherit = ["bank.guard.mixin"]
     _order = "tier_id, movement"
 
     wizard_id = fields.Many2one("bank.tier.whatif", required=True, ondelete="cascade")
