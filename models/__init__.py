@@ -18,6 +18,7 @@ from . import bank_demo_data
 from . import bank_handover
 from . import bank_handover_line
 from . import res_users
+from . import res_company
 from . import mail_activity
 from . import bank_dossier
 from . import bank_dossier_item

@@ -345,7 +345,7 @@ class BankBalance(models.Model):
                 "res_id": partner_id,
                 "activity_type_id": activity_type.id,
                 "user_id": user.id,
-                "date_deadline": fields.Date.context_today(self),
+                "date_deadline": self.env.company._bank_today(),
                 "summary": summaries[partner_id],
                 "note": self.env._(
                     "Assets went from %(before)s on %(previous)s to %(after)s on %(date)s (%(change)s, %(share)s).",

@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .res_company import bank_today
+
 DOSSIER_STATES = [
     ("draft", "Draft"),
     ("in_custody", "In custody"),
@@ -47,7 +49,7 @@ class BankDossier(models.Model):
     )
     bag_no = fields.Char(string="Bag number", readonly=True, copy=False, index=True, tracking=True)
     open_date = fields.Date(
-        string="Opening date", required=True, default=fields.Date.context_today, tracking=True,
+        string="Opening date", required=True, default=bank_today, tracking=True,
         help="Date the customer's dossier was opened (建户日期).",
     )
     unit_id = fields.Many2one(
@@ -309,7 +311,7 @@ class BankDossier(models.Model):
         if not new:
             return self.browse()
         return Dossier.create([
-            {"partner_id": partner.id, "open_date": open_date or fields.Date.context_today(self)}
+            {"partner_id": partner.id, "open_date": open_date or self.env.company._bank_today()}
             for partner in new
         ])
 

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .res_company import bank_today
+
 _DECISION_FIELDS = {"state", "decided_by_id", "decided_on", "supervisor_user_id", "partner_id", "month",
                     "requested_by_id"}
 
@@ -26,7 +28,7 @@ class BankEscalation(models.Model):
         "res.users", string="Requested by", required=True, readonly=True, index=True,
         default=lambda self: self.env.user, ondelete="restrict",
     )
-    request_date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
+    request_date = fields.Date(required=True, readonly=True, default=bank_today)
     month = fields.Date(
         compute="_compute_month", store=True, index=True, help="First day of the request's calendar month."
     )
@@ -67,7 +69,7 @@ class BankEscalation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        today = fields.Date.context_today(self)
+        today = self.env.company._bank_today()
         for vals in vals_list:
             if not self.env.su:
                 # The request is dated and signed by its author, not by the caller's values.
@@ -112,7 +114,7 @@ class BankEscalation(models.Model):
 
     def _decide(self, state, note):
         self.check_access("read")
-        today = fields.Date.context_today(self)
+        today = self.env.company._bank_today()
         for request in self:
             if request.state != "requested":
                 raise UserError(self.env._(

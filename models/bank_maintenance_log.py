@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .res_company import bank_today
+
 CONTACT_CHANNELS = [
     ("phone", "Phone"),
     ("sms", "SMS"),
@@ -64,7 +66,7 @@ class BankMaintenanceLog(models.Model):
     # Stored owners of the customer: record rules compare them to the user in SQL.
     rm_user_id = fields.Many2one(related="rm_id.user_id", store=True, index=True, string="RM user")
     unit_id = fields.Many2one(related="partner_id.bank_unit_id", store=True, index=True, string="Unit")
-    date = fields.Date(required=True, index=True, default=fields.Date.context_today, tracking=True)
+    date = fields.Date(required=True, index=True, default=bank_today, tracking=True)
     channel = fields.Selection(CONTACT_CHANNELS, required=True, default="phone", tracking=True)
     log_type = fields.Selection(LOG_TYPES, string="Type", required=True, default="periodic", tracking=True)
     summary = fields.Char(required=True, tracking=True)
@@ -105,7 +107,7 @@ class BankMaintenanceLog(models.Model):
 
     @api.constrains("date")
     def _check_date_not_future(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._bank_today()
         for log in self:
             if log.date > today:
                 raise ValidationError(self.env._(

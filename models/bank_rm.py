@@ -69,7 +69,7 @@ class BankRm(models.Model):
             rm.backup_customer_count = backup.get(rm, 0)
 
     def _compute_vip_time_share(self):
-        month = fields.Date.context_today(self).replace(day=1)
+        month = self.env.company._bank_today().replace(day=1)
         # sudo: the month's figure is shown to whoever may read the RM (the view's rules are per RM).
         rows = self.env["bank.vip.time.share"].sudo().search([("rm_id", "in", self.ids), ("month", "=", month)])
         by_rm = {row.rm_id.id: row for row in rows}

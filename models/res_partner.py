@@ -340,7 +340,7 @@ class ResPartner(models.Model):
         self.check_access("write")
         if not self._bank_is_admin() and not self.env.user.has_group("bank_relationship_manager.group_bank_unit_head"):
             raise AccessError(self.env._("Only unit heads and administrators may evaluate tiers."))
-        date = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        date = fields.Date.to_date(date) if date else self.env.company._bank_today()
         # sudo: evaluation writes computed tier fields that no business user may write by hand.
         engine = self.env["bank.tier.engine"].sudo()
         rule_sets = {self.env.lang: engine._rule_set(date)}  # refuses a missing rate before any work
@@ -356,7 +356,7 @@ class ResPartner(models.Model):
         A customer evaluated today is marked (``bank_evaluated_on``), so a run that crashed
         midway is finished by the next one without redoing or skipping anyone.
         """
-        date = fields.Date.context_today(self)
+        date = self.env.company._bank_today()
         engine = self.env["bank.tier.engine"]
         rule_sets = {self.env.lang: engine._rule_set(date)}
         domain = [

@@ -3,6 +3,8 @@ import dataclasses
 
 from odoo import api, fields, models
 
+from ..models.res_company import bank_today
+
 # Customers listed per tier and movement in the preview (the counts are always complete).
 _LISTED = 20
 
@@ -28,7 +30,7 @@ class BankTierWhatif(models.TransientModel):
     _name = "bank.tier.whatif"
     _description = "Tier what-if"
 
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=bank_today)
     line_ids = fields.One2many("bank.tier.whatif.line", "wizard_id", string="Thresholds")
     result_ids = fields.One2many("bank.tier.whatif.result", "wizard_id", string="Effect", readonly=True)
     previewed = fields.Boolean(readonly=True)
