@@ -29,3 +29,4 @@ from . import test_sales_tours
 from . import test_journal
 from . import test_complaints
 from . import test_journal_tours
+from . import test_bank_day
