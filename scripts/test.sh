@@ -90,9 +90,10 @@ run_pytest() {
     # --odoo-http starts Odoo's HTTP server for HttpCase/browser tests;
     # pytest-odoo binds it to a free port of its own choosing, so a `make run`
     # on 8069 (here or in another clone) does not collide.
-    # PYTEST_ARGS is split like a shell command line, so -k "a and b" works.
+    # PYTEST_ARGS is split like a shell command line (quotes group words: -k "a and b"), by
+    # Python's shlex and never eval'ed: $(...), ; or globs in it stay plain text.
     local extra=()
-    eval "extra=(${PYTEST_ARGS:-})"
+    split_args "${PYTEST_ARGS:-}" extra
     set +e
     (cd "$ADDONS_LINK_DIR" && PYTHONPATH="$ODOO_PYTHONPATH" "$VENV/bin/pytest" \
         --odoo-config="$ODOO_CONF" --odoo-database="$DB" --odoo-http \
@@ -107,6 +108,17 @@ run_pytest() {
     if grep -E '^SKIPPED .*(Chrome|chrome|--odoo-http)' "$out" >/dev/null; then
         die "browser tests were skipped (Chromium not usable?): see the SKIPPED lines above"
     fi
+}
+
+# split_args STRING ARRAY_NAME: the words of STRING split as a POSIX shell would (quotes and
+# backslashes), without expanding anything, into the array ARRAY_NAME.
+split_args() {
+    local -n _into="$2"
+    _into=()
+    [[ -n "$1" ]] || return 0
+    local split_py='import shlex, sys; sys.stdout.write("".join(w + "\0" for w in shlex.split(sys.argv[1])))'
+    "$PY" -c "$split_py" "$1" >/dev/null 2>&1 || die "cannot split PYTEST_ARGS (unbalanced quotes?): $1"
+    mapfile -d '' _into < <("$PY" -c "$split_py" "$1")
 }
 
 main "$@"
