@@ -7,7 +7,10 @@
 #   SKIP_LINT=1        skip the linters (make test-fast)
 #   TESTS="tests/test_x.py tests/test_y.py"   test paths relative to the repo root
 #   GUEST_TESTS="crm contacts"  Odoo add-ons whose own tests run too (default; "" for none)
-#   PYTEST_ARGS="-k partner -x"               extra pytest arguments
+#   PYTEST_ARGS="-k partner -x"               extra pytest arguments, split like a shell command
+#                      line (quotes group: -k "a and b"), never evaluated
+#   TEST_DATE=2028-02-29  run PostgreSQL, the install, pytest and Chromium on a clock shifted to
+#                      that (UTC) date, through libfaketime (see use_test_date in scripts/lib.sh)
 #   KEEP_DB=1          keep the throw-away database (its name is printed)
 #   LOAD_LANG=xx_YY    extra languages loaded at install (none by default: the demo data
 #                      activates zh_CN without making it the default language)
@@ -39,6 +42,12 @@ main() {
     fi
 
     trap cleanup EXIT
+    # TEST_DATE=YYYY-MM-DD: from here on (not the downloads above), every process runs on a clock
+    # shifted to that date (scripts/lib.sh); an external server keeps its own clock.
+    if [[ -n "${TEST_DATE:-}" ]] && use_external_pg; then
+        die "TEST_DATE needs the embedded PostgreSQL: the server's now() must be shifted too"
+    fi
+    use_test_date
     if ! use_external_pg; then PG_STARTED="$(ensure_pg_running)"; fi
     dbtool wait || die "cannot connect to PostgreSQL (see $ODOO_CONF)"
 
