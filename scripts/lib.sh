@@ -101,7 +101,8 @@ as_pg_owner() {
 # TEST_DATE=YYYY-MM-DD runs everything started afterwards (PostgreSQL, Odoo's install, pytest,
 # Chromium) under libfaketime (Debian package faketime), the clock shifted by a whole number of
 # days so that the UTC date reads TEST_DATE (the time of day is the real one, and runs on).
-# Monotonic clocks and file times stay real (timeouts; Odoo's asset and module caches).
+# Monotonic clocks are shifted alike (FAKETIME_DONT_FAKE_MONOTONIC=1 makes Python's time.sleep fail
+# with EINVAL under libfaketime 0.9.10); file times stay real (NO_FAKE_STAT).
 libfaketime_path() {
     local f
     for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
@@ -127,9 +128,9 @@ use_test_date() {
     [[ -n "$offset" ]] || return 0
     lib="$(libfaketime_path)"
     [[ -n "$lib" ]] || die "TEST_DATE needs libfaketime (apt-get install faketime)"
-    export FAKETIME="$offset" FAKETIME_DONT_FAKE_MONOTONIC=1 NO_FAKE_STAT=1
+    export FAKETIME="$offset" NO_FAKE_STAT=1
     export LD_PRELOAD="$lib${LD_PRELOAD:+:$LD_PRELOAD}"
-    info "TEST_DATE=$TEST_DATE: the clock is shifted by $FAKETIME days (now $(date -u '+%F %T') UTC)"
+    info "TEST_DATE=$TEST_DATE: the clock is shifted by $FAKETIME (now $(date -u '+%F %T') UTC)"
     [[ "$(date -u +%F)" == "$TEST_DATE" ]] || die "libfaketime did not shift the clock to $TEST_DATE"
 }
 
