@@ -9,9 +9,13 @@
 #   make test-fast      the same without lint (= make test SKIP_LINT=1)
 #                       TESTS="tests/test_x.py"  PYTEST_ARGS="-k name -x"  KEEP_DB=1
 #                       GUEST_TESTS="crm contacts" (Odoo's own tests run too; "" skips them)
+#                       TEST_DATE=2028-02-29 (the whole run on a clock shifted to that date,
+#                       PostgreSQL and Chromium included: libfaketime, see README)
 #   make lint           ruff, pylint-odoo, OCA manifest/XML/CSV/PO checks
 #   make setup          only install/prepare what is missing
-#   make bench          run bench/*.py in an Odoo shell on the demo DB
+#   make bench          run each bench/*.py in an Odoo shell on its own DB bank_bench_<script>
+#                       (BENCH_ONLY="tiers planning", sizes: BENCH_CUSTOMERS, BENCH_DAYS,
+#                       BENCH_LOAD_ROWS, BENCH_PLAN_CUSTOMERS, BENCH_HANDOVER_CUSTOMERS; README)
 #   make drop-db DB=x   drop a database kept with KEEP_DB=1
 #   make clean          stop, then delete .odoo/ and .venv/ (next run starts from scratch)
 

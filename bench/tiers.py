@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-# make bench: the tier engine at scale, in the database `bank_bench` (never the demo one).
+# make bench: the tier engine at scale, in its own database `bank_bench_tiers` (never the demo one).
 # Runs inside `odoo shell` (``env`` is given). Sizes come from the environment:
 #   BENCH_CUSTOMERS (100000), BENCH_DAYS (200), BENCH_STEP_DAYS (1: a balance row every day),
 #   BENCH_LOAD_ROWS (1000000, loaded through load_balances and timed).
@@ -32,7 +32,9 @@ def say(message):
     print(f"bench: {message}", flush=True)
 
 
-existing = env["res.partner"].search_count([("is_bank_customer", "=", True)])
+# Our own customers only (numbered B000000001...; the add-on numbers its customers C...): another
+# script's customers in this database must not pass for ours.
+existing = env["res.partner"].search_count([("bank_customer_no", "=like", "B%"), ("is_bank_customer", "=", True)])
 if existing < N:
     say(f"generating {N} customers, {3 * N} accounts, a balance every {STEP} day(s) over {DAYS} days (SQL)")
     started = time.perf_counter()
@@ -92,6 +94,8 @@ env.invalidate_all()
 
 # 1. Loading LOAD_ROWS rows through the public method (today's balances, then earlier days).
 accounts = env.execute_query(SQL("SELECT account_no FROM bank_account WHERE account_no LIKE 'BA%%' ORDER BY id"))
+if not accounts:
+    raise SystemExit("bench: no BA... accounts: the generation above did not run (see bench/tiers.py)")
 rows, day = [], today
 while len(rows) < LOAD_ROWS:
     for (account_no,) in accounts:

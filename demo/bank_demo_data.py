@@ -2,7 +2,7 @@
 import datetime
 import random
 
-from odoo import api, fields, models
+from odoo import api, models
 
 # Profiles of the demo customers, in the order of their records: every tier, potential
 # customers and each maintenance level show up. Amounts in CNY unless the account says USD.
@@ -41,7 +41,7 @@ class BankDemoData(models.AbstractModel):
         rng = random.Random(20261122)
         categories = {c.code: c for c in self.env["bank.product.category"].search([])}
         currencies = {"CNY": self.env.ref("base.CNY"), "USD": self.env.ref("base.USD")}
-        today = fields.Date.context_today(self)
+        today = self.env.company._bank_today()
         start = today - datetime.timedelta(days=days)
         account_values, rows = [], []
         for index, partner in enumerate(customers):

@@ -2,7 +2,7 @@
 import datetime
 import random
 
-from odoo import api, fields, models
+from odoo import api, models
 
 _SUMMARIES = {
     "periodic": ["Quarterly check-in call", "Reviewed the portfolio together", "Asked about family news"],
@@ -30,7 +30,7 @@ class BankMaintenanceDemoData(models.AbstractModel):
         if Log.search_count([("partner_id", "in", customers.ids)], limit=1):
             return
         rng = random.Random(20261203)
-        today = fields.Date.context_today(self)
+        today = self.env.company._bank_today()
         vals_list = []
         for index, customer in enumerate(customers):
             # Tiered customers are contacted more often, as the seed asks (70 % of the time).

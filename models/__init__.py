@@ -20,6 +20,7 @@ from . import res_partner
 from . import res_partner_privacy
 from . import bank_assignment_history
 from . import res_users
+from . import res_company
 from . import mail_activity
 from . import bank_dossier
 from . import bank_dossier_item

@@ -19,7 +19,7 @@ class BankAnnualSummary(models.Model):
     name = fields.Char(compute="_compute_name", store=True)
     year = fields.Integer(
         required=True, index=True,
-        default=lambda self: fields.Date.context_today(self).year,
+        default=lambda self: self.env.company._bank_today().year,
     )
     self_assessment = fields.Text(
         string="Self-assessment", help="The year's work: what went well, what did not, and why."
@@ -40,7 +40,7 @@ class BankAnnualSummary(models.Model):
 
     @api.constrains("year")
     def _check_year(self):
-        this_year = fields.Date.context_today(self).year
+        this_year = self.env.company._bank_today().year
         for summary in self:
             if not 2000 <= summary.year <= this_year:
                 raise ValidationError(self.env._(

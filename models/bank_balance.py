@@ -139,7 +139,7 @@ class BankBalance(models.Model):
         accounts = self._accounts_by_number(numbers)
         account_ids, dates, balances, errors = [], [], [], []
         seen = {}
-        latest = fields.Date.context_today(self) + datetime.timedelta(days=_FUTURE_MARGIN_DAYS)
+        latest = self.env.company._bank_today() + datetime.timedelta(days=_FUTURE_MARGIN_DAYS)
         for number, row in enumerate(rows, start=1):
             if not isinstance(row, dict):
                 errors.append(self.env._("Row %(row)s: not a row {account_no, date, balance}.", row=number))
@@ -368,7 +368,7 @@ class BankBalance(models.Model):
                 "res_id": partner_id,
                 "activity_type_id": activity_type.id,
                 "user_id": user.id,
-                "date_deadline": fields.Date.context_today(self),
+                "date_deadline": self.env.company._bank_today(),
                 "summary": summaries[partner_id],
                 "note": self.env._(
                     "Assets went from %(before)s on %(previous)s to %(after)s on %(date)s (%(change)s, %(share)s).",

@@ -7,6 +7,7 @@ from odoo.fields import Domain
 
 from ..tools.cron_batches import process_in_batches
 from .bank_guard_mixin import guard_error
+from .res_company import bank_today
 
 COMPLAINT_STATES = [
     ("new", "New"),
@@ -96,7 +97,7 @@ class BankComplaint(models.Model):
     ], required=True, default="attitude", tracking=True)
     description = fields.Text(required=True)
     date_received = fields.Date(string="Received on", required=True, index=True,
-                                default=fields.Date.context_today, tracking=True)
+                                default=bank_today, tracking=True)
     deadline = fields.Date(
         compute="_compute_deadline", store=True, precompute=True, readonly=True, index=True, tracking=True,
         help=f"Received date plus {RESPONSE_WORKING_DAYS} working days (Saturdays and Sundays skipped).",
@@ -136,7 +137,7 @@ class BankComplaint(models.Model):
 
     @api.depends("deadline", "state")
     def _compute_is_overdue(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._bank_today()
         for complaint in self:
             complaint.is_overdue = (
                 complaint.state in ("new", "in_progress") and bool(complaint.deadline) and complaint.deadline < today
@@ -146,7 +147,7 @@ class BankComplaint(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             return NotImplemented
         overdue = Domain("state", "in", ["new", "in_progress"]) & Domain(
-            "deadline", "<", fields.Date.context_today(self)
+            "deadline", "<", self.env.company._bank_today()
         )
         return overdue if (operator == "=") == value else ~overdue
 
@@ -183,7 +184,7 @@ class BankComplaint(models.Model):
 
     @api.constrains("date_received")
     def _check_date_received(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._bank_today()
         for complaint in self:
             if complaint.date_received > today:
                 raise ValidationError(self.env._(
@@ -235,13 +236,13 @@ class BankComplaint(models.Model):
 
     def action_resolve(self):
         self._bank_start_step("resolve")._check_filled("resolution")
-        self._bank_system_write({"state": "resolved", "date_resolved": fields.Date.context_today(self)})
+        self._bank_system_write({"state": "resolved", "date_resolved": self.env.company._bank_today()})
         self._done_overdue_activities()
         return True
 
     def action_close(self):
         self._bank_start_step("close")._check_filled("root_cause")
-        self._bank_system_write({"state": "closed", "date_closed": fields.Date.context_today(self)})
+        self._bank_system_write({"state": "closed", "date_closed": self.env.company._bank_today()})
         return True
 
     def action_cancel(self):
@@ -288,7 +289,7 @@ class BankComplaint(models.Model):
 
     def _bank_notify_overdue(self):
         activity_type = self.env.ref("bank_relationship_manager.mail_activity_type_complaint_overdue")
-        today = fields.Date.context_today(self)
+        today = self.env.company._bank_today()
         model_id = self.env["ir.model"]._get_id(self._name)
         values = []
         for complaint in self:

@@ -97,7 +97,7 @@ class BankConfigChange(models.Model):
 
     def action_submit(self):
         for change in self._bank_start_step("submit"):
-            date = fields.Date.context_today(self)
+            date = self.env.company._bank_today()
             preview = change._bank_preview(date)
             change.line_ids._bank_take_snapshot()
             change._bank_system_write({

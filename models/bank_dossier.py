@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .bank_guard_mixin import guard_error
+from .res_company import bank_today
 
 DOSSIER_STATES = [
     ("draft", "Draft"),
@@ -63,7 +64,7 @@ class BankDossier(models.Model):
     )
     bag_no = fields.Char(string="Bag number", readonly=True, copy=False, index=True, tracking=True)
     open_date = fields.Date(
-        string="Opening date", required=True, default=fields.Date.context_today, tracking=True,
+        string="Opening date", required=True, default=bank_today, tracking=True,
         help="Date the customer's dossier was opened (建户日期).",
     )
     unit_id = fields.Many2one(
@@ -321,7 +322,7 @@ class BankDossier(models.Model):
         if not new:
             return self.browse()
         return Dossier._bank_system_create([
-            {"partner_id": partner.id, "open_date": open_date or fields.Date.context_today(self), "open_reason": reason}
+            {"partner_id": partner.id, "open_date": open_date or self.env.company._bank_today(), "open_reason": reason}
             for partner in new
         ])
 

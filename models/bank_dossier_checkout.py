@@ -277,7 +277,7 @@ class BankDossierCheckout(models.Model):
 
     def _bank_notify_overdue(self):
         activity_type = self.env.ref("bank_relationship_manager.mail_activity_type_dossier_overdue")
-        today = fields.Date.context_today(self)
+        today = self.env.company._bank_today()
         values = []
         for line in self:
             user = line.dossier_id.unit_id._custodian_user()

@@ -3,6 +3,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .bank_guard_mixin import guard_error
+from .res_company import bank_today
 
 
 class BankEscalation(models.Model):
@@ -34,7 +35,7 @@ class BankEscalation(models.Model):
         "res.users", string="Requested by", required=True, readonly=True, index=True,
         default=lambda self: self.env.user, ondelete="restrict",
     )
-    request_date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
+    request_date = fields.Date(required=True, readonly=True, default=bank_today)
     month = fields.Date(
         compute="_compute_month", store=True, index=True, help="First day of the request's calendar month."
     )
@@ -76,7 +77,7 @@ class BankEscalation(models.Model):
 
     @api.model
     def _bank_prepare_create(self, vals_list):
-        today = fields.Date.context_today(self)
+        today = self.env.company._bank_today()
         for vals in vals_list:
             if not self.env.su:
                 vals["request_date"] = today
@@ -125,7 +126,7 @@ class BankEscalation(models.Model):
         if note is not None and note is not False and not isinstance(note, str):
             raise guard_error(self[:1] or self, "decision_note", self.env._("the note must be text."))
         note = (note or "").strip() or None
-        today = fields.Date.context_today(self)
+        today = self.env.company._bank_today()
         for request in self._bank_start_step("decide"):
             request._bank_system_write({
                 "state": state,

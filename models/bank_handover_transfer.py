@@ -127,7 +127,7 @@ class BankHandover(models.Model):
         """One introduction call per customer, VIP customers first: the highest tiers and
         largest AUM get the earliest due dates, spread over the configured number of days."""
         days = self._introduction_call_days()
-        today = fields.Date.context_today(self)
+        today = self.env.company._bank_today()
         activity_type = self.env.ref("bank_relationship_manager.mail_activity_type_introduction_call")
         ordered = partners.sorted(
             key=lambda p: (0 if p.bank_tier_id else 1, -p.bank_tier_id.rank, -p.bank_aum, p.name or "", p.id)

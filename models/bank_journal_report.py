@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from datetime import datetime, time, timedelta
 
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -228,8 +230,12 @@ class BankJournalReport(models.AbstractModel):
             log_domain, [], ["__count", "minutes:sum", "partner_id:count_distinct"]
         )
         [(visits,)] = Log._read_group(log_domain + [("channel", "in", VISIT_CHANNELS)], [], ["__count"])
-        start = datetime.combine(date_from, time.min)
-        end = datetime.combine(date_to + timedelta(days=1), time.min)
+        # The bank's days: a deal closed at 07:00 Beijing on Monday (23:00 UTC on Sunday) is Monday's.
+        tz = self.env.company._bank_tz()
+        start, end = (
+            tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+            for day in (date_from, date_to + timedelta(days=1))
+        )
         [(won, amount)] = self.env["crm.lead"].sudo().with_context(active_test=False)._read_group(
             [("user_id", "=", rm.user_id.id), ("won_status", "=", "won"),
              ("date_closed", ">=", start), ("date_closed", "<", end)],

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .bank_guard_mixin import guard_error
+from .res_company import bank_today
 
 # No contact of the bank's customers is logged before this day (a date of 1900 is a typing error).
 _OLDEST_LOG_DATE = datetime.date(1970, 1, 1)
@@ -76,7 +77,7 @@ class BankMaintenanceLog(models.Model):
     # Stored owners of the customer: record rules compare them to the user in SQL.
     rm_user_id = fields.Many2one(related="rm_id.user_id", store=True, index=True, string="RM user")
     unit_id = fields.Many2one(related="partner_id.bank_unit_id", store=True, index=True, string="Unit")
-    date = fields.Date(required=True, index=True, default=fields.Date.context_today, tracking=True)
+    date = fields.Date(required=True, index=True, default=bank_today, tracking=True)
     channel = fields.Selection(CONTACT_CHANNELS, required=True, default="phone", tracking=True)
     log_type = fields.Selection(LOG_TYPES, string="Type", required=True, default="periodic", tracking=True)
     summary = fields.Char(required=True, tracking=True)
@@ -117,7 +118,7 @@ class BankMaintenanceLog(models.Model):
 
     @api.constrains("date")
     def _check_date_not_future(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._bank_today()
         for log in self:
             if log.date > today:
                 raise ValidationError(self.env._(

@@ -74,7 +74,7 @@ class BankMaintenancePlan(models.Model):
         Every kind is planned in batches of ``_PLAN_BATCH`` occasions, each committed with its
         ledger rows: a run that crashed midway is finished by the next one without duplicates.
         ``commit=False`` plans in the caller's transaction (demo data, a module update)."""
-        today = fields.Date.to_date(today) if today else fields.Date.context_today(self)
+        today = fields.Date.to_date(today) if today else self.env.company._bank_today()
         settings = self._plan_settings()
         total = 0
         for kind, _label in PLAN_KINDS:

@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .res_company import bank_today
+
 
 class BankMonthlyMeeting(models.Model):
     """The monthly RM meeting of a unit (月度例会): the month's work reported to the sub-branch,
@@ -20,7 +22,7 @@ class BankMonthlyMeeting(models.Model):
     name = fields.Char(compute="_compute_name", store=True)
     unit_id = fields.Many2one("bank.org.unit", string="Unit", required=True, index=True, ondelete="restrict",
                               tracking=True)
-    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date = fields.Date(required=True, default=bank_today, tracking=True)
     month = fields.Date(compute="_compute_month", store=True, index=True, help="First day of the meeting's month.")
     chair_user_id = fields.Many2one("res.users", string="Chaired by", default=lambda self: self.env.user,
                                     required=True, tracking=True)

@@ -75,7 +75,7 @@ class BankRm(models.Model):
 
     @api.depends_context("uid")
     def _compute_vip_time_share(self):
-        month = fields.Date.context_today(self).replace(day=1)
+        month = self.env.company._bank_today().replace(day=1)
         # As the user: the share's own record rules decide whose figures they see (an RM sees
         # their own; heads, supervisors and the office their units'); colleagues' read as zero.
         Share = self.env["bank.vip.time.share"]

@@ -53,7 +53,7 @@ class BankWeeklySummary(models.Model):
 
     @api.model
     def _default_date_from(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._bank_today()
         return today - timedelta(days=today.weekday())
 
     @api.depends("date_from", "rm_id")

@@ -4,6 +4,8 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .res_company import bank_today
+
 
 class BankWorkLog(models.Model):
     """The RM's daily work log (工作日志): what the day brought, in the RM's words, beside the
@@ -29,7 +31,7 @@ class BankWorkLog(models.Model):
         "bank.org.unit", string="Unit", compute="_compute_unit_id", store=True, precompute=True, index=True,
         help="The RM's unit on that day: its head and supervisors read the log.",
     )
-    date = fields.Date(required=True, index=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, index=True, default=bank_today)
     note = fields.Html(
         string="Work of the day", sanitize_style=True,
         help="Calls and visits, sales, appointments booked, problems solved.",
@@ -72,7 +74,7 @@ class BankWorkLog(models.Model):
 
     @api.constrains("date")
     def _check_date(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._bank_today()
         for log in self:
             if log.date > today:
                 raise ValidationError(self.env._(

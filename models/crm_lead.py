@@ -201,7 +201,7 @@ class CrmLead(models.Model):
         """Plan one post-sale follow-up on the customer of each lead, for the salesperson (or
         the customer's primary RM), due the configured number of days after today."""
         activity_type = self.env.ref(POST_SALE_TYPE_XMLID)
-        deadline = fields.Date.context_today(self) + timedelta(days=self._bank_post_sale_days())
+        deadline = self.env.company._bank_today() + timedelta(days=self._bank_post_sale_days())
         partner_model_id = self.env["ir.model"]._get_id("res.partner")
         values = []
         for lead in self:

@@ -70,7 +70,7 @@ class MailActivity(models.Model):
             vals_list.append({
                 "partner_id": partner.id,
                 "rm_id": rm.id or partner.bank_rm_id.id,
-                "date": fields.Date.context_today(self),
+                "date": self.env.company._bank_today(),
                 "channel": channel,
                 "log_type": activity.activity_type_id.bank_log_type,
                 "summary": text or activity.summary or activity.activity_type_id.name,

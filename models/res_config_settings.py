@@ -10,6 +10,7 @@ class ResConfigSettings(models.TransientModel):
 
     _inherit = "res.config.settings"
 
+    bank_tz = fields.Selection(related="company_id.bank_tz", readonly=False)
     bank_birthday_greeting_days = fields.Integer(
         string="Birthday greeting (days before)", config_parameter=_PARAM + "birthday_greeting_days", default=3
     )

@@ -218,7 +218,7 @@ class ResPartner(models.Model):
 
     @api.constrains("birthday")
     def _check_birthday(self):
-        today = fields.Date.context_today(self)
+        today = self.env.company._bank_today()
         for partner in self:
             if partner.birthday and not _OLDEST_BIRTHDAY <= partner.birthday <= today:
                 raise ValidationError(
@@ -361,7 +361,7 @@ class ResPartner(models.Model):
         (docs/security.md, class e). A date in the future would mark the customers evaluated
         ahead of time, and the nightly run (which selects ``bank_evaluated_on < today``) would
         never evaluate them again."""
-        today = fields.Date.context_today(self)
+        today = self.env.company._bank_today()
         if not date:
             return today
         names = ", ".join(self[:3].mapped("display_name")) or "-"
@@ -389,7 +389,7 @@ class ResPartner(models.Model):
         A customer evaluated today is marked (``bank_evaluated_on``), so a run that crashed
         midway is finished by the next one without redoing or skipping anyone.
         """
-        date = fields.Date.context_today(self)
+        date = self.env.company._bank_today()
         engine = self.env["bank.tier.engine"]
         rule_sets = {self.env.lang: engine._rule_set(date)}
         domain = [

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make bench: run every bench/*.py in an Odoo shell on the database `bank_bench`
-# (the add-on without demo data, created on first use; never the demo database).
+# make bench: run every bench/*.py in an Odoo shell, each on its own database
+# `bank_bench_<script>` (the add-on without demo data, created on first use; never the demo
+# database).
 # Each script runs with `env` (an Odoo Environment) in its globals, like
 # `odoo shell`, and prints its own timings.
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -21,21 +22,32 @@ setup_all
 started=""
 if ! use_external_pg; then started="$(ensure_pg_running)"; fi
 dbtool wait || die "cannot connect to PostgreSQL (see $ODOO_CONF)"
-BENCH_DB="${BENCH_DB:-bank_bench}"
-if [[ "$(dbtool module-state "$BENCH_DB" "$ADDON_NAME")" != installed ]]; then
-    info "creating database $BENCH_DB with $ADDON_NAME (no demo data)"
-    dbtool drop "$BENCH_DB" 2>/dev/null || true
-    odoo_cmd -c "$ODOO_CONF" -d "$BENCH_DB" -i "$ADDON_NAME" --stop-after-init --no-http \
-        >"$LOG_DIR/install-$BENCH_DB.log" 2>&1 || die "creating $BENCH_DB failed (log: $LOG_DIR/install-$BENCH_DB.log)"
-else
-    odoo_cmd -c "$ODOO_CONF" -d "$BENCH_DB" -u "$ADDON_NAME" --stop-after-init --no-http \
-        >"$LOG_DIR/update-$BENCH_DB.log" 2>&1 || die "updating $BENCH_DB failed (log: $LOG_DIR/update-$BENCH_DB.log)"
-fi
+# Each script owns its database, bank_bench_<script> (BENCH_DB=x: x_<script>), so that no script
+# mistakes another's generated data for its own (bench/planning.py's 100,000 customers once made
+# bench/tiers.py skip its generation and loop without accounts).
+BENCH_DB_PREFIX="${BENCH_DB:-bank_bench}"
+ensure_bench_db() {
+    local db="$1"
+    if [[ "$(dbtool module-state "$db" "$ADDON_NAME")" != installed ]]; then
+        info "creating database $db with $ADDON_NAME (no demo data)"
+        dbtool drop "$db" 2>/dev/null || true
+        odoo_cmd -c "$ODOO_CONF" -d "$db" -i "$ADDON_NAME" --stop-after-init --no-http \
+            >"$LOG_DIR/install-$db.log" 2>&1 || die "creating $db failed (log: $LOG_DIR/install-$db.log)"
+    else
+        odoo_cmd -c "$ODOO_CONF" -d "$db" -u "$ADDON_NAME" --stop-after-init --no-http \
+            >"$LOG_DIR/update-$db.log" 2>&1 || die "updating $db failed (log: $LOG_DIR/update-$db.log)"
+    fi
+}
 for s in "${scripts[@]}"; do
-    info "bench: ${s#"$ROOT"/}"
+    [[ -f "$s" ]] || die "no such bench script: ${s#"$ROOT"/}"
+    name="$(basename "$s" .py)"
+    db="${BENCH_DB_PREFIX}_${name}"
+    ensure_bench_db "$db"
+    info "bench: ${s#"$ROOT"/} (database $db)"
     # (from a copy: the shell reads its script while running, so editing it then is harmless)
     copy="$(mktemp)"; cp "$s" "$copy"
-    odoo_cmd shell -c "$ODOO_CONF" -d "$BENCH_DB" --no-http --log-level=warn < "$copy"
+    odoo_cmd shell -c "$ODOO_CONF" -d "$db" --no-http --log-level=warn < "$copy" \
+        || { rm -f "$copy"; die "bench ${s#"$ROOT"/} failed"; }
     rm -f "$copy"
 done
 # Leave PostgreSQL as we found it.

@@ -97,6 +97,43 @@ as_pg_owner() {
     if is_root; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
+# -------------------------------------------------------------- TEST_DATE
+# TEST_DATE=YYYY-MM-DD runs everything started afterwards (PostgreSQL, Odoo's install, pytest,
+# Chromium) under libfaketime (Debian package faketime), the clock shifted by a whole number of
+# days so that the UTC date reads TEST_DATE (the time of day is the real one, and runs on).
+# Monotonic clocks are shifted alike (FAKETIME_DONT_FAKE_MONOTONIC=1 makes Python's time.sleep fail
+# with EINVAL under libfaketime 0.9.10); file times stay real (NO_FAKE_STAT).
+libfaketime_path() {
+    local f
+    for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
+        [[ -f "$f" ]] && { printf '%s' "$f"; return 0; }
+    done
+    return 0
+}
+
+# The offset from today to TEST_DATE, e.g. +450d (empty without TEST_DATE).
+test_date_offset() {
+    [[ -n "${TEST_DATE:-}" ]] || return 0
+    [[ "$TEST_DATE" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || die "TEST_DATE=$TEST_DATE: expected YYYY-MM-DD"
+    local target today
+    target="$(date -u -d "$TEST_DATE" +%s 2>/dev/null)" || die "TEST_DATE=$TEST_DATE is not a date"
+    today="$(date -u -d "$(date -u +%F)" +%s)"
+    printf '%+dd' $(( (target - today) / 86400 ))
+}
+
+# Export the shifted clock for every process started from now on (no-op without TEST_DATE).
+use_test_date() {
+    local offset lib
+    offset="$(test_date_offset)"
+    [[ -n "$offset" ]] || return 0
+    lib="$(libfaketime_path)"
+    [[ -n "$lib" ]] || die "TEST_DATE needs libfaketime (apt-get install faketime)"
+    export FAKETIME="$offset" NO_FAKE_STAT=1
+    export LD_PRELOAD="$lib${LD_PRELOAD:+:$LD_PRELOAD}"
+    info "TEST_DATE=$TEST_DATE: the clock is shifted by $FAKETIME (now $(date -u '+%F %T') UTC)"
+    [[ "$(date -u +%F)" == "$TEST_DATE" ]] || die "libfaketime did not shift the clock to $TEST_DATE"
+}
+
 # --------------------------------------------------------------- Odoo
 # Run Odoo with the project's virtualenv and the unpacked Debian package.
 odoo_cmd() {

@@ -18,6 +18,8 @@ ensure_system_packages() {
         missing+=(chromium)
     fi
     command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
+    # libfaketime: the whole test suite at another date (TEST_DATE=2028-02-29 make test).
+    [[ -n "$(libfaketime_path)" ]] || missing+=(faketime)
     # A font with Chinese glyphs: the PDF reports (the handover list) print Chinese names.
     if ! fc-list :lang=zh 2>/dev/null | grep -q .; then missing+=(fonts-wqy-microhei); fi
     # npm only serves to fetch selfie_segmentation.js, once.
@@ -279,14 +281,24 @@ EOF
 }
 
 # Starts the cluster unless it runs; prints "started" when this call started it.
+# The cluster runs on the clock of the caller: one started under another TEST_DATE offset (or
+# without, see use_test_date in lib.sh) is restarted, so that now() in SQL agrees with Python.
 ensure_pg_running() {
     pg_paths
-    if as_pg_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then return 0; fi
+    local clock="$PG_DIR/faketime" was
+    if as_pg_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+        was="$(cat "$clock" 2>/dev/null || true)"
+        if [[ "$was" == "${FAKETIME:-}" ]]; then return 0; fi
+        info "restarting the embedded PostgreSQL on the clock ${FAKETIME:-of today} (it ran on ${was:-the real clock})"
+        stop_pg
+    fi
     mkdir -p "$PG_RUN"
     if is_root; then chown postgres:postgres "$PG_RUN"; fi
     info "starting the embedded PostgreSQL ($PG_DIR)"
+    # (LD_PRELOAD and FAKETIME, when set, reach the server through the environment.)
     as_pg_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null \
         || { tail -n 20 "$PG_LOG" >&2 || true; die "PostgreSQL did not start (log: $PG_LOG)"; }
+    printf '%s' "${FAKETIME:-}" > "$clock"
     echo started
 }
 

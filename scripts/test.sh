@@ -7,7 +7,10 @@
 #   SKIP_LINT=1        skip the linters (make test-fast)
 #   TESTS="tests/test_x.py tests/test_y.py"   test paths relative to the repo root
 #   GUEST_TESTS="crm contacts"  Odoo add-ons whose own tests run too (default; "" for none)
-#   PYTEST_ARGS="-k partner -x"               extra pytest arguments
+#   PYTEST_ARGS="-k partner -x"               extra pytest arguments, split like a shell command
+#                      line (quotes group: -k "a and b"), never evaluated
+#   TEST_DATE=2028-02-29  run PostgreSQL, the install, pytest and Chromium on a clock shifted to
+#                      that (UTC) date, through libfaketime (see use_test_date in scripts/lib.sh)
 #   KEEP_DB=1          keep the throw-away database (its name is printed)
 #   LOAD_LANG=xx_YY    extra languages loaded at install (none by default: the demo data
 #                      activates zh_CN without making it the default language)
@@ -39,6 +42,12 @@ main() {
     fi
 
     trap cleanup EXIT
+    # TEST_DATE=YYYY-MM-DD: from here on (not the downloads above), every process runs on a clock
+    # shifted to that date (scripts/lib.sh); an external server keeps its own clock.
+    if [[ -n "${TEST_DATE:-}" ]] && use_external_pg; then
+        die "TEST_DATE needs the embedded PostgreSQL: the server's now() must be shifted too"
+    fi
+    use_test_date
     if ! use_external_pg; then PG_STARTED="$(ensure_pg_running)"; fi
     dbtool wait || die "cannot connect to PostgreSQL (see $ODOO_CONF)"
 
@@ -90,9 +99,10 @@ run_pytest() {
     # --odoo-http starts Odoo's HTTP server for HttpCase/browser tests;
     # pytest-odoo binds it to a free port of its own choosing, so a `make run`
     # on 8069 (here or in another clone) does not collide.
-    # PYTEST_ARGS is split like a shell command line, so -k "a and b" works.
+    # PYTEST_ARGS is split like a shell command line (quotes group words: -k "a and b"), by
+    # Python's shlex and never eval'ed: $(...), ; or globs in it stay plain text.
     local extra=()
-    eval "extra=(${PYTEST_ARGS:-})"
+    split_args "${PYTEST_ARGS:-}" extra
     set +e
     (cd "$ADDONS_LINK_DIR" && PYTHONPATH="$ODOO_PYTHONPATH" "$VENV/bin/pytest" \
         --odoo-config="$ODOO_CONF" --odoo-database="$DB" --odoo-http \
@@ -104,9 +114,21 @@ run_pytest() {
     if [[ $rc -eq 5 ]]; then die "pytest collected no tests"; fi
     if [[ $rc -ne 0 ]]; then die "tests failed (pytest exit code $rc; output: $out)"; fi
     # Odoo turns a Chromium that does not start into a *skip*; that must not pass.
-    if grep -E '^SKIPPED .*(Chrome|chrome|--odoo-http)' "$out" >/dev/null; then
+    # (Also "…/chromium not found": Odoo says so whenever starting it raises OSError.)
+    if grep -E '^SKIPPED .*(Chrom|chrom|--odoo-http)' "$out" >/dev/null; then
         die "browser tests were skipped (Chromium not usable?): see the SKIPPED lines above"
     fi
+}
+
+# split_args STRING ARRAY_NAME: the words of STRING split as a POSIX shell would (quotes and
+# backslashes), without expanding anything, into the array ARRAY_NAME.
+split_args() {
+    local -n _into="$2"
+    _into=()
+    [[ -n "$1" ]] || return 0
+    local split_py='import shlex, sys; sys.stdout.write("".join(w + "\0" for w in shlex.split(sys.argv[1])))'
+    "$PY" -c "$split_py" "$1" >/dev/null 2>&1 || die "cannot split PYTEST_ARGS (unbalanced quotes?): $1"
+    mapfile -d '' _into < <("$PY" -c "$split_py" "$1")
 }
 
 main "$@"

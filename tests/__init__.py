@@ -34,3 +34,4 @@ from . import test_privacy
 from . import test_bad_values
 from . import test_access_names
 from . import test_rpc_probes
+from . import test_bank_day

@@ -2,6 +2,8 @@
 from contextlib import contextmanager
 from unittest.mock import patch
 
+from freezegun import freeze_time
+
 from odoo.tests import TransactionCase, new_test_user
 
 PREFIX = "bank_relationship_manager."
@@ -14,6 +16,30 @@ GROUP_ADMIN = PREFIX + "group_bank_admin"
 
 # Modules whose Chinese terms the browser tours show.
 TOUR_MODULES = ("base", "web", "mail", "contacts", "bank_relationship_manager")
+
+
+class frozen_clock:  # noqa: N801 (used like freezegun's freeze_time)
+    """Freeze Python's clock (freezegun) and the cursor's ``now()`` at ``now``, a naive UTC datetime:
+    the code reads one or the other. A context manager, or a patcher for ``startClassPatcher``
+    (as ``mock_datetime_and_now`` of Odoo's event tests does per block)."""
+
+    def __init__(self, cr, now):
+        self.patchers = [freeze_time(now), patch.object(cr, "now", lambda: now)]
+
+    def start(self):
+        for patcher in self.patchers:
+            patcher.start()
+
+    def stop(self):
+        for patcher in reversed(self.patchers):
+            patcher.stop()
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
 
 
 def load_chinese(env, modules=TOUR_MODULES):
@@ -32,12 +58,21 @@ class BankCase(TransactionCase):
     user per role, three RMs and a customer for each, built once for the test class.
 
     Tests act as the users (``with_user``) so that access rights and record rules apply.
+
+    A class that needs a date sets ``reference_now`` (a naive UTC datetime): the clock is then
+    frozen there for the whole class, fixtures included, and its tests derive every date from
+    ``cls.today`` (the bank's date at ``reference_now``), never from the real date.
     """
+
+    reference_now = None
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        if cls.reference_now:
+            cls.startClassPatcher(frozen_clock(cls.cr, cls.reference_now))
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.today = cls.env.company._bank_today()
         ref = cls.env.ref
         cls.grade_senior = ref(PREFIX + "rm_grade_senior")
         cls.grade_intermediate = ref(PREFIX + "rm_grade_intermediate")
@@ -127,6 +162,24 @@ class BankCase(TransactionCase):
         )
         cls.customer_c = Partner.create({"name": "Customer C", "is_bank_customer": True, "bank_rm_id": cls.rm_c.id})
         cls.contact = Partner.create({"name": "Plain contact"})
+
+    @contextmanager
+    def clock_at(self, now):
+        """Within the block, the clock reads ``now`` (a naive UTC datetime)."""
+        with frozen_clock(self.env.cr, now):
+            yield
+
+    def only_our_customers(self, keep=None):
+        """Take every bank customer but ours (``keep``, default those of this class) out of the
+        bank (by SQL: the guard refuses it to users), so that what runs over every customer (the
+        demo ones included) counts only the test's own. The test's transaction is rolled back."""
+        keep = keep if keep is not None else self.customer_a | self.customer_b | self.customer_c
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET is_bank_customer = FALSE WHERE is_bank_customer AND id NOT IN %s",
+            [tuple(keep.ids) or (0,)],
+        )
+        self.env.invalidate_all()
 
     @contextmanager
     def assertRefused(self, exception, regex):

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import datetime
+
 from odoo import fields
 
 from .common import PREFIX, BankCase
@@ -6,7 +8,10 @@ from .common import PREFIX, BankCase
 
 class MaintenanceCase(BankCase):
     """The small bank of ``BankCase`` with the planning settings fixed and helpers to run the
-    planning on a chosen day and read what it planned."""
+    planning on a chosen day and read what it planned. The clock stands at 1 December 2026,
+    10:00 in Beijing; the tests plan fixed days of 2026-2028 relative to it."""
+
+    reference_now = datetime.datetime(2026, 12, 1, 2, 0)
 
     @classmethod
     def setUpClass(cls):
@@ -15,7 +20,6 @@ class MaintenanceCase(BankCase):
         for key, value in (("birthday_greeting_days", 3), ("holiday_greeting_days", 3),
                            ("maturity_followup_days", 7), ("contact_interval_days", 90)):
             params.set_param(PREFIX + key, value)
-        cls.today = fields.Date.today()
         cls.type_birthday = cls.env.ref(PREFIX + "mail_activity_type_birthday")
         cls.type_holiday = cls.env.ref(PREFIX + "mail_activity_type_holiday")
         cls.type_periodic = cls.env.ref(PREFIX + "mail_activity_type_periodic_contact")
@@ -30,13 +34,13 @@ class MaintenanceCase(BankCase):
         ])
 
     def plan(self, day):
-        """Run the planning on ``day``; return how many occasions it planned for the test's own
-        customers (the database's demo customers are planned too, and are not counted)."""
-        Plan = self.env["bank.maintenance.plan"]
-        domain = [("partner_id", "in", self.customers.ids)]
-        before = Plan.search_count(domain)
-        Plan._cron_plan(day, commit=False)
-        return Plan.search_count(domain) - before
+        """Run the planning of ``day`` (over every customer of the database, the demo ones too) and
+        return how many occasions it planned for this class's customers."""
+        Ledger = self.env["bank.maintenance.plan"]
+        ours = [("partner_id", "in", self.customers.ids)]
+        before = Ledger.search_count(ours)
+        Ledger._cron_plan(day, commit=False)
+        return Ledger.search_count(ours) - before
 
     def activities(self, activity_type, partners=None):
         return self.env["mail.activity"].search([

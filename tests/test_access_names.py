@@ -1,7 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """No customer name through a writable many2one or an access error (class d), access that
 follows the relationship (class f) and the VIP time share as the user (class j)."""
-from odoo import fields
+import datetime
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
@@ -11,6 +12,9 @@ from .dossier_common import DossierCase
 
 @tagged("post_install", "-at_install")
 class TestAccessNames(BankCase):
+    """Names, relationships and shares as the real users."""
+
+    reference_now = datetime.datetime(2026, 12, 7, 2, 0)  # the VIP share reads this month
 
     @classmethod
     def setUpClass(cls):
@@ -125,7 +129,7 @@ class TestAccessNames(BankCase):
     # ------------------------------------------------------------------
 
     def test_vip_time_share_as_the_user(self):
-        today = fields.Date.context_today(self.env["bank.rm"])
+        today = self.today
         self.env["bank.maintenance.log"].create({
             "partner_id": self.customer_b.id, "rm_id": self.rm_b.id, "summary": "Call", "date": today,
             "minutes": 40,

@@ -2,7 +2,6 @@
 import base64
 import datetime
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -12,6 +11,8 @@ from .common import BankCase
 @tagged("post_install", "-at_install")
 class TestBalanceLoading(BankCase):
     """load_balances: every row checked first, one error listing them all, then all rows or none."""
+
+    reference_now = datetime.datetime(2026, 12, 7, 2, 0)  # 10:00 in Beijing
 
     @classmethod
     def setUpClass(cls):
@@ -191,7 +192,7 @@ class TestBalanceLoading(BankCase):
         activity = movements(self.customer_a)
         self.assertEqual(len(activity), 1, "-350,000 is -37 %: at least the 30 % share")
         self.assertEqual(activity.user_id, self.user_rm_a, "for the primary RM")
-        self.assertEqual(activity.date_deadline, fields.Date.context_today(activity), "the same day")
+        self.assertEqual(activity.date_deadline, self.today, "the same day (the bank's)")
         self.assertIn("2026-05-03", activity.summary)
         self.assertIn("-37%", str(activity.note))
         load([{"account_no": "T-DEP-A", "date": "2026-05-03", "balance": 600000}])

@@ -15,6 +15,8 @@ D = datetime.date
 class TestComplaints(BankCase):
     """Customer complaints (客户投诉): deadline, workflow, the overdue reminder, access."""
 
+    reference_now = datetime.datetime(2026, 12, 7, 2, 0)  # Monday 7 December 2026, 10:00 in Beijing
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -52,7 +54,7 @@ class TestComplaints(BankCase):
             complaint.action_resolve()
         complaint.resolution = "已向客户说明产品风险并致歉"
         complaint.action_resolve()
-        self.assertEqual((complaint.state, complaint.date_resolved), ("resolved", datetime.date.today()))
+        self.assertEqual((complaint.state, complaint.date_resolved), ("resolved", self.today))
         with self.assertRefused(UserError, "head of the unit"):
             complaint.action_close()
         with self.assertRefused(UserError, "fill in the field Root cause"):

@@ -110,7 +110,7 @@ class TestConfigChange(TierCase):
     def test_maker_cannot_approve_a_second_administrator_can(self):
         leaving = self._fund_customer(520000)
         staying = self._fund_customer(650000)
-        day = fields.Date.today()
+        day = self.today
         (leaving | staying).action_bank_evaluate(day)
         self.assertEqual(leaving.bank_tier_id, self.vip)
         change = self._propose_funds_threshold(600000)
@@ -163,7 +163,7 @@ class TestConfigChange(TierCase):
 
     def test_rejection_changes_nothing(self):
         customer = self._fund_customer(520000)
-        customer.action_bank_evaluate(fields.Date.today())
+        customer.action_bank_evaluate(self.today)
         change = self._propose_funds_threshold(600000)
         change.action_submit()
         history = self.env["bank.tier.history"].search_count([("partner_id", "=", customer.id)])
@@ -180,7 +180,7 @@ class TestConfigChange(TierCase):
     def test_new_rule_and_grade_rule_through_requests(self):
         saver = self.env["res.partner"].create({"name": "Saver", "is_bank_customer": True})
         self._load(self._account(saver, "DEP_TIME"), ("2026-03-01", 150000))
-        saver.action_bank_evaluate(fields.Date.today())
+        saver.action_bank_evaluate(self.today)
         self.assertFalse(saver.bank_tier_id)
         Change = self.env["bank.config.change"].with_user(self.user_admin)
         change = Change.create({"name": "Time deposits reach VIP", "line_ids": [fields.Command.create({

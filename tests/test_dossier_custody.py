@@ -5,7 +5,7 @@ from unittest.mock import patch
 
 import psycopg2
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL
@@ -614,7 +614,7 @@ class TestDossierCustody(DossierCase):
     def test_register_report(self):
         self.hand_out(self.request())
         self.request(user=self.user_rm_b, purpose="Backup visit")
-        today = fields.Date.context_today(self.env.user)
+        today = self.env.company._bank_today()
         Wizard = self.env["bank.dossier.register.report"].with_user(self.user_head_1)
         wizard = Wizard.create({"unit_id": self.outlet_1.id, "date_from": today, "date_to": today})
         self.assertEqual(len(wizard.checkout_ids), 2)

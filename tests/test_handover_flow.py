@@ -5,7 +5,6 @@ from unittest.mock import patch
 
 from pypdf import PdfReader
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -15,6 +14,8 @@ from .handover_common import HandoverCase
 @tagged("post_install", "-at_install")
 class TestHandoverFlow(HandoverCase):
     """From the departure request to the filed list, each step as the user who takes it."""
+
+    reference_now = datetime.datetime(2026, 12, 7, 2, 0)  # 10:00 in Beijing
 
     def test_full_flow_from_request_to_filed(self):
         handover = self.request()
@@ -113,7 +114,7 @@ class TestHandoverFlow(HandoverCase):
         other_rm_activity = self.customer_c.activity_schedule(
             "mail.mail_activity_data_todo", user_id=self.user_rm_a.id, summary="Not on the list"
         )
-        today = fields.Date.context_today(handover)
+        today = self.today
         handover.with_user(self.user_center_head).action_done()
         self.assertEqual(self.activity_rm_a.user_id, self.user_rm_d, "RM a's activity moved to RM d")
         self.assertEqual(self.activity_head.user_id, self.user_head_1, "other people's activities stay")
@@ -136,7 +137,7 @@ class TestHandoverFlow(HandoverCase):
         self.env["ir.config_parameter"].set_param("bank_relationship_manager.handover_intro_call_days", "1")
         handover = self.ready_handover()
         handover.with_user(self.user_supervisor).action_done()
-        today = fields.Date.context_today(handover)
+        today = self.today
         self.assertEqual(set(self.intro_calls().mapped("date_deadline")), {today + datetime.timedelta(days=1)})
 
     def test_bad_introduction_call_setting_changes_nothing(self):

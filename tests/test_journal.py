@@ -18,6 +18,8 @@ class TestJournal(BankCase):
     """The RM's journal (定期汇报制): work logs, weekly and annual summaries, monthly meetings,
     as the real users: figures against hand-computed ones, the way up to the supervisor, access."""
 
+    reference_now = datetime.datetime(2026, 12, 7, 2, 0)  # Monday, 10:00 in Beijing
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import datetime
 from datetime import timedelta
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -13,6 +13,8 @@ STAGES = ("plan", "assess", "execute", "follow_up", "celebrate")
 @tagged("post_install", "-at_install")
 class TestSalesPipeline(BankCase):
     """The five-step sales process as the wealth team's CRM stages, worked by RMs as users."""
+
+    reference_now = datetime.datetime(2026, 12, 7, 2, 0)  # 10:00 in Beijing
 
     @classmethod
     def setUpClass(cls):
@@ -69,8 +71,7 @@ class TestSalesPipeline(BankCase):
         activity = self._post_sale_activities(self.customer_a)
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.user_rm_a)
-        today = fields.Date.context_today(lead.with_user(self.user_rm_a))
-        self.assertEqual(activity.date_deadline, today + timedelta(days=5))
+        self.assertEqual(activity.date_deadline, self.today + timedelta(days=5))
         self.assertIn(lead.name, activity.summary)
         self.assertTrue(lead.bank_post_sale_planned)
 

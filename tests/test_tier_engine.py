@@ -13,7 +13,10 @@ D = datetime.date
 
 
 class TierCase(BankCase):
-    """A company keeping its books in CNY, US dollars at 8 CNY, and helpers to hold accounts."""
+    """A company keeping its books in CNY, US dollars at 8 CNY, and helpers to hold accounts.
+    The clock stands at Monday 7 December 2026, 10:00 in Beijing."""
+
+    reference_now = datetime.datetime(2026, 12, 7, 2, 0)
 
     @classmethod
     def setUpClass(cls):
@@ -283,9 +286,10 @@ class TestTierEngine(TierCase):
         self.assertFalse(partner.bank_tier_failing_since)
 
     def test_cron_resumes_after_a_crash(self):
-        customers = self.env["res.partner"].with_context(active_test=False).search([("is_bank_customer", "=", True)])
-        self.assertGreater(len(customers), 3)
-        customers.write({"bank_evaluated_on": False})  # (the demo data may have evaluated them today)
+        # Our four customers only (the demo ones were evaluated at install, on another day).
+        customer_d = self.env["res.partner"].create({"name": "Customer D", "is_bank_customer": True})
+        customers = self.customer_a | self.customer_b | self.customer_c | customer_d
+        self.only_our_customers(customers)
         last_history = self.env["bank.tier.history"].search([], order="id desc", limit=1).id or 0
         for partner in customers[:4]:
             self._load(self._account(partner, "FUND"), ("2026-03-01", 600000))
@@ -305,7 +309,7 @@ class TestTierEngine(TierCase):
             self.env.cr.execute("SAVEPOINT cron_progress")
             return float("inf")
 
-        today = datetime.date.today()
+        today = self.today
         with (
             patch("odoo.addons.bank_relationship_manager.models.res_partner._EVALUATION_BATCH", 2),
             patch.object(type(self.env["ir.cron"]), "_commit_progress", commit),

@@ -1,7 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import datetime
 
-from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -16,13 +15,16 @@ class TestTierWhatif(TierCase):
     """The what-if preview counts exactly what applying the thresholds changes."""
 
     def test_preview_equals_real_run(self):
-        # Today, when the demo customers (if any) were last evaluated: only ours move.
-        day = fields.Date.today()
+        # The class's frozen today; only our customers are in the bank (the demo ones, evaluated
+        # at install on another day, would move too).
+        day = self.today
         funds = {}
         for name, amount in (("F 450k", 450000), ("F 520k", 520000), ("F 610k", 610000), ("F 300k", 300000)):
             partner = self.env["res.partner"].create({"name": name, "is_bank_customer": True})
             self._load(self._account(partner, "FUND"), ("2026-03-01", amount))
             funds[name] = partner
+        self.only_our_customers(self.customer_a | self.customer_b | self.customer_c | sum(funds.values(),
+                                                                                        self.env["res.partner"]))
         customers = self.env["res.partner"].with_context(active_test=False).search([("is_bank_customer", "=", True)])
         customers.action_bank_evaluate(day)
         self.assertEqual(funds["F 520k"].bank_tier_id, self.vip)
@@ -38,7 +40,9 @@ class TestTierWhatif(TierCase):
         leave = effect[(self.vip, "leave")]
         self.assertEqual(leave.count, 1)
         self.assertEqual(leave.partner_ids, funds["F 520k"])
-        vip_count = self.env["res.partner"].search_count([("bank_tier_id", "=", self.vip.id)])
+        vip_count = self.env["res.partner"].search_count(
+            [("bank_tier_id", "=", self.vip.id), ("is_bank_customer", "=", True)]
+        )
         self.assertEqual(effect[(self.vip, "stay")].count, vip_count - 1, "every other VIP stays")
         self.assertNotIn((self.vip, "enter"), effect)
         # Nothing changed yet.

@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
+from ..models.res_company import bank_today
+
 
 class BankDossierRegisterReport(models.TransientModel):
     """Print the check-out register (调阅登记簿) of a unit for a period: every request made in
@@ -22,9 +24,9 @@ class BankDossierRegisterReport(models.TransientModel):
     include_children = fields.Boolean(string="Include the units below", default=True)
     date_from = fields.Date(
         string="From", required=True,
-        default=lambda self: fields.Date.context_today(self).replace(day=1),
+        default=lambda self: self.env.company._bank_today().replace(day=1),
     )
-    date_to = fields.Date(string="To", required=True, default=fields.Date.context_today)
+    date_to = fields.Date(string="To", required=True, default=bank_today)
     checkout_ids = fields.Many2many(
         "bank.dossier.checkout", compute="_compute_checkout_ids", string="Register lines"
     )
@@ -71,8 +73,8 @@ class BankDossierRegisterReport(models.TransientModel):
         return unit_domain & (requested | was_out)
 
     def _utc_bounds(self):
-        """The period in the user's time zone, as naive UTC datetimes [start, end)."""
-        tz = self.env.tz
+        """The period in the bank's time zone (its days), as naive UTC datetimes [start, end)."""
+        tz = self.env.company._bank_tz()
         start = tz.localize(datetime.datetime.combine(self.date_from, datetime.time.min))
         end = tz.localize(datetime.datetime.combine(self.date_to + datetime.timedelta(days=1), datetime.time.min))
         return (start.astimezone(pytz.utc).replace(tzinfo=None), end.astimezone(pytz.utc).replace(tzinfo=None))

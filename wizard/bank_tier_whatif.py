@@ -4,6 +4,8 @@ import dataclasses
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.res_company import bank_today
+
 # Customers listed per tier and movement in the preview (the counts are always complete).
 _LISTED = 20
 
@@ -30,7 +32,7 @@ class BankTierWhatif(models.TransientModel):
     _description = "Tier what-if"
     _inherit = ["bank.guard.mixin"]
 
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=bank_today)
     line_ids = fields.One2many("bank.tier.whatif.line", "wizard_id", string="Thresholds")
     result_ids = fields.One2many("bank.tier.whatif.result", "wizard_id", string="Effect", readonly=True)
     previewed = fields.Boolean(readonly=True)

@@ -2,7 +2,7 @@ import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
 /**
- * An RM, in Chinese, finds tonight's birthday greeting in the maintenance activities, marks it
+ * An RM, in Chinese, finds today's birthday greeting in the maintenance activities, marks it
  * done through the done form (minutes and what was said), finds the contact in the maintenance
  * log, then asks the sub-branch for joint maintenance of the customer from the customer's form.
  */
@@ -26,7 +26,7 @@ registry.category("web_tour.tours").add("bank_maintenance_rm_tour", {
             run: "click",
         },
         {
-            content: "See the month's activities in the calendar",
+            content: "See the month's activities in the calendar (the greeting is due today)",
             trigger: ".o_control_panel .o_switch_view.o_calendar",
             run: "click",
         },
