@@ -16,7 +16,9 @@ from . import bank_tier_condition
 from . import bank_maintenance_band
 from . import bank_tier_history
 from . import bank_tier_engine
+from . import bank_tier_engine_metrics
 from . import res_partner
+from . import res_partner_assignment
 from . import res_partner_privacy
 from . import bank_assignment_history
 from . import res_users
