@@ -36,7 +36,7 @@ class BankAnnualSummary(models.Model):
     @api.depends("year", "rm_id")
     def _compute_name(self):
         for summary in self:
-            summary.name = " ".join(filter(None, [str(summary.year or ""), summary.rm_id.sudo().name]))
+            summary.name = " ".join(filter(None, [str(summary.year or ""), summary.rm_id.name]))
 
     @api.constrains("year")
     def _check_year(self):

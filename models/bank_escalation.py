@@ -135,11 +135,13 @@ class BankEscalation(models.Model):
                 "decision_note": note or request.decision_note,
             })
             activity_type = self.env.ref("bank_relationship_manager.mail_activity_type_escalation")
+            # sudo: the activity is the named supervisor's; any decider above the unit closes it.
             request.sudo().activity_ids.filtered(
                 lambda a, activity_type=activity_type: a.activity_type_id == activity_type
             ).action_feedback(feedback=dict(self._fields["state"].selection)[state])
             if state == "accepted":
-                # The supervisor now follows the customer's chatter: joint maintenance.
+                # The supervisor now follows the customer's chatter: joint maintenance. sudo: the
+                # decider may not read the customer (message_subscribe would then skip them silently).
                 request.partner_id.sudo().message_subscribe(partner_ids=self.env.user.partner_id.ids)
         return True
 
@@ -178,6 +180,7 @@ class BankEscalation(models.Model):
     def _supervisor_for(self, partner):
         """The RM supervisor of the nearest sub-branch above the customer's unit (else of the
         nearest unit above that has one)."""
+        # sudo: the supervisor comes from the unit tree, whatever units the requester's companies show.
         unit = partner.sudo().bank_unit_id
         fallback = self.env["res.users"]
         while unit:
@@ -190,6 +193,7 @@ class BankEscalation(models.Model):
             raise UserError(self.env._(
                 "%(customer)s: no RM supervisor is set above %(unit)s (field RM supervisor of the units), "
                 "so nobody could decide on joint maintenance.",
+                # sudo: the customer's unit is named in the refusal, as it was walked above.
                 customer=partner.display_name, unit=partner.sudo().bank_unit_id.display_name or "-",
             ))
         return fallback

@@ -450,16 +450,17 @@ class BankGuardMixin(models.AbstractModel):
         it after ``_bank_start_step`` (or its own documented check), so the values come from the
         action, never from the caller's context or parameters. Returns the records as they were
         (not sudo)."""
-        self.sudo().write(vals)
+        self.sudo().write(vals)  # sudo: the choke point; the action has checked its caller
         return self
 
     @api.model
     def _bank_system_create(self, vals_list):
         """Create records whose values come from an action or the system (registers, history,
         records a cron plans). Same choke point as ``_bank_system_write``; returns them not sudo."""
+        # sudo: the choke point; the values come from the action or the system, not the caller.
         return self.sudo().create(vals_list).sudo(False)
 
     def _bank_system_unlink(self):
         """Delete records that ``_bank_may_unlink`` keeps from users, for an action that has
         checked its caller. Same choke point as ``_bank_system_write``."""
-        return self.sudo().unlink()
+        return self.sudo().unlink()  # sudo: the choke point; the action has checked its caller

@@ -236,11 +236,13 @@ class BankJournalReport(models.AbstractModel):
             tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
             for day in (date_from, date_to + timedelta(days=1))
         )
+        # sudo: the RM's won deals, whoever reads the report (the domain is this RM's).
         [(won, amount)] = self.env["crm.lead"].sudo().with_context(active_test=False)._read_group(
             [("user_id", "=", rm.user_id.id), ("won_status", "=", "won"),
              ("date_closed", ">=", start), ("date_closed", "<", end)],
             [], ["__count", "expected_revenue:sum"],
         )
+        # sudo: the complaints of the RM's customers, whoever reads the report (the domain is this RM's).
         [(complaints,)] = self.env["bank.complaint"].sudo()._read_group(
             [("partner_id.bank_rm_id", "=", rm.id),
              ("date_received", ">=", date_from), ("date_received", "<=", date_to)],

@@ -84,6 +84,7 @@ class BankMaintenancePlan(models.Model):
 
     @api.model
     def _plan_settings(self):
+        # sudo: system parameters are readable by administrators only; these day counts are not secret.
         get = self.env["ir.config_parameter"].sudo().get_param
         return {
             "birthday": int(get(_PARAM + "birthday_greeting_days", 3)),

@@ -41,7 +41,7 @@ class BankMonthlyMeeting(models.Model):
     def _compute_name(self):
         for meeting in self:
             meeting.name = " ".join(filter(None, [
-                meeting.month and meeting.month.strftime("%Y-%m"), meeting.unit_id.sudo().name,
+                meeting.month and meeting.month.strftime("%Y-%m"), meeting.unit_id.name,
             ]))
 
     @api.depends("date")

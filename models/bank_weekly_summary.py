@@ -64,7 +64,7 @@ class BankWeeklySummary(models.Model):
                 summary.week = f"{year}-W{week:02d}"
             else:
                 summary.week = False
-            summary.name = " ".join(filter(None, [summary.week, summary.rm_id.sudo().name]))
+            summary.name = " ".join(filter(None, [summary.week, summary.rm_id.name]))
 
     @api.depends("date_from")
     def _compute_date_to(self):
@@ -116,6 +116,7 @@ class BankWeeklySummary(models.Model):
         self.sudo().line_ids.unlink()
         if not self:
             return
+        # sudo: the week's contacts of the summary's RM, whoever refreshes it (the domain is this RM's).
         Log = self.env["bank.maintenance.log"].sudo()
         start, end = min(self.mapped("date_from")), max(self.mapped("date_to"))
         domain = [("rm_id", "in", self.rm_id.ids), ("date", ">=", start), ("date", "<=", end)]

@@ -48,12 +48,12 @@ class BankWorkLog(models.Model):
     @api.depends("rm_id", "date")
     def _compute_name(self):
         for log in self:
-            log.name = " ".join(filter(None, [str(log.date or ""), log.rm_id.sudo().name]))
+            log.name = " ".join(filter(None, [str(log.date or ""), log.rm_id.name]))
 
     @api.depends("rm_id")
     def _compute_unit_id(self):
         for log in self:
-            log.unit_id = log.rm_id.sudo().unit_id
+            log.unit_id = log.rm_id.unit_id
 
     @api.depends("rm_id", "date")
     def _compute_maintenance_logs(self):

@@ -35,7 +35,8 @@ class IrRule(models.Model):
         # Membership, not the debug flag of the session: the details below name nothing, so they
         # may show whenever the user is in the debug group (and the ORM can be tested alike).
         if self.env.user._has_group("base.group_no_one") and self.env.user._is_internal():
-            # The debug details, without names: the record ids and the rules that refused.
+            # The debug details, without names: the record ids and the rules that refused. sudo:
+            # ir.rule is readable by system administrators only (as in Odoo's own access error).
             rules = self._get_failing(records, mode=operation).sudo()
             message += "\n" + self.env._("Records: %(ids)s", ids=", ".join(str(i) for i in records.ids[:6]))
             message += "\n\n" + self.env._(

@@ -56,6 +56,7 @@ class MailActivity(models.Model):
         # sudo: the customer's flags and preferred channel decide the log, whoever marks it done.
         partners = self.env["res.partner"].sudo().browse(activities.mapped("res_id"))
         customers = {partner.id: partner for partner in partners if partner.is_bank_customer}
+        # sudo: the caller's own RM record, whatever the RM rules let them read.
         rm = self.env["bank.rm"].sudo().search([("user_id", "=", self.env.uid)], limit=1)
         text = html2plaintext(feedback).strip() if feedback else ""
         vals_list = []

@@ -181,6 +181,7 @@ class ResPartner(models.Model):
     def _check_bank_id_number(self):
         # bank_id_type is checked from write(): a constraint on it would run before the
         # inverse of bank_id_number stores the number written in the same call.
+        # sudo: the clear number is a base.group_system field, checked for whoever writes it.
         for partner in self.sudo():
             if partner.bank_id_type != "prc_id" or not partner.bank_id_number_full:
                 continue
