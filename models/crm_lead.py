@@ -3,7 +3,7 @@ import math
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import format_amount
 
@@ -19,7 +19,6 @@ WEALTH_TEAM_XMLID = "bank_relationship_manager.crm_team_wealth"
 POST_SALE_TYPE_XMLID = "bank_relationship_manager.mail_activity_type_post_sale"
 POST_SALE_DAYS_PARAM = "bank_relationship_manager.post_sale_followup_days"
 POST_SALE_DAYS_DEFAULT = 7
-GROUP_RM = "bank_relationship_manager.group_bank_rm"
 
 
 class CrmLead(models.Model):
@@ -82,17 +81,11 @@ class CrmLead(models.Model):
         check_staff_values(self, vals_list, creating=True)
         for vals in vals_list:
             self._bank_check_finite_amount(vals, lambda vals=vals: vals.get("name") or "")
-        self._bank_check_partner_access(
-            [vals["partner_id"] for vals in vals_list if vals.get("partner_id")],
-            lambda: ", ".join(vals.get("name") or "" for vals in vals_list),
-        )
         return super().create(vals_list)
 
     def write(self, vals):
         check_staff_values(self, [vals])
         self._bank_check_finite_amount(vals, lambda: ", ".join(self.mapped("name")))
-        if vals.get("partner_id"):
-            self._bank_check_partner_access([vals["partner_id"]], lambda: ", ".join(self.mapped("name")))
         guard_write_values(self, vals, self._bank_action_fields, self._bank_fixed_fields)
         return super().write(vals)
 
@@ -151,31 +144,15 @@ class CrmLead(models.Model):
     def _bank_check_finite_amount(self, vals, lead_name):
         # lead_name: a callable, only called (and the names only read) when refusing.
         """NaN and infinities must never reach the database (rounding them crashes or stores
-        them): refuse them with a message naming the opportunity and the field. No query."""
+        them): refuse them with a message naming the opportunity and the field. No query.
+        Bank staff are refused earlier by check_staff_values (models/bank_guard_mixin.py); this
+        check is for everyone else, which the mixin leaves alone: the superuser, Odoo's CRM users."""
         value = vals.get("expected_revenue")
         if isinstance(value, float) and not math.isfinite(value):
             raise ValidationError(self.env._(
                 "Opportunity %(lead)s: the field %(field)s must be a finite amount, not %(value)s.",
                 lead=lead_name(), field=self._bank_field_label("expected_revenue"), value=value,
             ))
-
-    @api.model
-    def _bank_check_partner_access(self, partners, lead_name):
-        """Bank staff link an opportunity only to a customer they may read: the lead's stored
-        computes (email, phone...) copy the customer's contact details as superuser, which
-        would show another RM's customer through the lead. Other users are left as Odoo has
-        them (no query: has_group is cached)."""
-        if self.env.su or not partners or not self.env.user.has_group(GROUP_RM):
-            return
-        # vals may carry a record instead of an id (CRM's own tests do)
-        ids = [partner.id if isinstance(partner, models.BaseModel) else partner for partner in partners]
-        try:
-            self.env["res.partner"].browse(ids).check_access("read")
-        except AccessError:
-            raise AccessError(self.env._(
-                "Opportunity %(lead)s: the field %(field)s may only name a customer you serve.",
-                lead=lead_name(), field=self._bank_field_label("partner_id"),
-            )) from None
 
     @api.model
     def _bank_field_label(self, field_name):

@@ -208,7 +208,9 @@ class ResPartner(models.Model):
     @api.model
     def _bank_check_amounts(self, vals, name):
         """Refuse NaN, infinities and negative incomes before they reach the ORM, which would
-        store NaN or fail on rounding with an obscure message (docs/security.md item 9)."""
+        store NaN or fail on rounding with an obscure message (docs/security.md item 9). Not
+        the mixin's check_staff_values: that one checks bank staff only (and no sign), this one
+        every writer, the superuser and Odoo users editing contacts included."""
         value = vals.get("annual_income")
         if value is None or value is False:
             return
