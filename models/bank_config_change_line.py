@@ -5,6 +5,8 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .bank_guard_mixin import check_field_values
+
 CONFIG_MODELS = [
     ("bank.vip.tier", "Tier"),
     ("bank.tier.rule", "Tier rule"),
@@ -122,6 +124,9 @@ class BankConfigChangeLine(models.Model):
                     allowed=", ".join(sorted(allowed)),
                 ))
             if field.type not in ("one2many", "many2many"):
+                # Applied as the system on approval: the values are checked here, as a user's
+                # write would be (finite amounts, whole numbers, real dates; docs/security.md, h).
+                check_field_values(Model, [{name: value}])
                 continue
             comodel = self.env[field.comodel_name]
             for command in value if isinstance(value, list) else [None]:

@@ -89,6 +89,18 @@ def check_field_values(model, vals_list):
                 raise value_error(model, name, why)
 
 
+def _json_floats(value):
+    """The floats anywhere in a JSON-like value (dicts, lists, tuples)."""
+    if isinstance(value, float):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _json_floats(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _json_floats(item)
+
+
 def _value_problem(model, field, value):
     _ = model.env._
     if field.type in ("float", "monetary"):
@@ -105,6 +117,12 @@ def _value_problem(model, field, value):
             return _("%(value)s is not a whole number.", value=repr(value))
         if not _INT_MIN <= number <= _INT_MAX:
             return _("%(value)s is too large for a whole number.", value=repr(value))
+    elif field.type == "json":
+        # Proposed values of a change request and the like: PostgreSQL's jsonb refuses NaN and
+        # infinities with a raw error, and they are no amounts anyway.
+        for number in _json_floats(value):
+            if not math.isfinite(number):
+                return _("%(value)s is not a finite amount.", value=repr(number))
     elif field.type in ("date", "datetime"):
         convert = fields.Date.to_date if field.type == "date" else fields.Datetime.to_datetime
         try:

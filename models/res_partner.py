@@ -273,6 +273,7 @@ class ResPartner(models.Model):
         res = super().write(vals)
         if assignment:
             self._bank_record_assignment(assignment)
+            self._bank_move_opportunities(assignment)
         if "bank_id_type" in vals and "bank_id_number" not in vals:
             self._check_bank_id_number()
         if "bank_id_number" in vals:

@@ -2,6 +2,8 @@
 """The assignment of a bank customer: the primary (A role) and backup (B role) RMs and the unit,
 who may change them, the handover guard and the assignment history (the rest of the customer is
 in res_partner.py, the masking in res_partner_privacy.py)."""
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -132,6 +134,35 @@ class ResPartnerAssignment(models.Model):
             return None
         # sudo: the history records the change even where the writer cannot read the old RM.
         return {partner.id: {name: partner[name] for name in _ASSIGNMENT_FIELDS} for partner in self.sudo()}
+
+    def _bank_move_opportunities(self, before):
+        """A new primary RM takes over the customer's open opportunities that the former primary
+        RM held as salesperson (the handover writes ``bank_rm_id`` too): the former RM no longer
+        reads them (security/crm_lead_security.xml), the new one works them. One search for all
+        the customers, one write per new salesperson and team (docs/security.md, class f)."""
+        # sudo: the new primary RM of each customer, whoever wrote the change.
+        moves = {
+            partner.id: (before[partner.id]["bank_rm_id"].user_id, partner.bank_rm_user_id)
+            for partner in self.sudo()
+            if partner.id in before and before[partner.id]["bank_rm_id"].user_id != partner.bank_rm_user_id
+        }
+        moves = {pid: (old, new) for pid, (old, new) in moves.items() if old}
+        if not moves:
+            return
+        # sudo: the writer may not write the leads; their right to reassign the customer was checked.
+        leads = self.env["crm.lead"].sudo().search([
+            ("partner_id", "in", list(moves)),
+            ("user_id", "in", list({old.id for old, _new in moves.values()})),
+            ("won_status", "=", "pending"),
+        ])
+        groups = defaultdict(lambda: self.env["crm.lead"].sudo())
+        for lead in leads:
+            old, new = moves[lead.partner_id.id]
+            if lead.user_id == old:
+                groups[new, lead.team_id] |= lead
+        for (new, team), group in groups.items():
+            # The team stays: CRM would otherwise pick the new salesperson's default team.
+            group.write({"user_id": new.id or False, "team_id": team.id})
 
     def _bank_record_assignment(self, before):
         """Append one assignment history row per changed field, in one create for the whole

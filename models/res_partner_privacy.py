@@ -116,37 +116,6 @@ class ResPartner(models.Model):
                     ))
 
     # ------------------------------------------------------------------
-    # Access that follows the relationship
-    # ------------------------------------------------------------------
-
-    def write(self, vals):
-        old_users = {}
-        if "bank_rm_id" in vals:
-            # sudo: the former primary RM of each customer, to hand their opportunities over.
-            old_users = {partner.id: partner.bank_rm_user_id for partner in self.sudo()}
-        res = super().write(vals)
-        if old_users:
-            self._bank_move_opportunities(old_users)
-        return res
-
-    def _bank_move_opportunities(self, old_users):
-        """A new primary RM takes over the customer's open opportunities that the former primary
-        RM held as salesperson (the handover writes ``bank_rm_id`` too): the former RM no longer
-        reads them (security/crm_lead_security.xml), the new one works them."""
-        # sudo: the writer may not write the leads; their right to reassign the customer was checked.
-        Lead = self.env["crm.lead"].sudo()
-        for partner in self.sudo():
-            old_user, new_user = old_users.get(partner.id), partner.bank_rm_user_id
-            if not old_user or old_user == new_user:
-                continue
-            leads = Lead.search([
-                ("partner_id", "=", partner.id), ("user_id", "=", old_user.id), ("won_status", "=", "pending"),
-            ])
-            for lead in leads:
-                # The team stays: CRM would otherwise pick the new salesperson's default team.
-                lead.write({"user_id": new_user.id or False, "team_id": lead.team_id.id})
-
-    # ------------------------------------------------------------------
     # Contact details: reads, exports and SQL
     # ------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 follows the relationship (class f) and the VIP time share as the user (class j)."""
 import datetime
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import PREFIX, BankCase
@@ -50,12 +50,20 @@ class TestAccessNames(BankCase):
         with self.assertRaises(AccessError) as caught:
             Complaint.create(dict(values, partner_id=self.customer_c.id))
         self.assertNotIn("Customer C", str(caught.exception))
-        with self.assertRefused(ValidationError, "Responsible RM"):
+        # Refused by the guard (an RM does not choose the responsible RM) or, for a unit head, by
+        # the constraint (only the customer's or the unit's RMs): a refusal naming the field.
+        with self.assertRefused(UserError, "Responsible RM"):
             Complaint.create(dict(values, partner_id=self.customer_a.id, responsible_rm_id=self.rm_c.id))
+        with self.assertRefused(ValidationError, "Responsible RM"):
+            Complaint.with_user(self.user_head_1).create(
+                dict(values, partner_id=self.customer_a.id, responsible_rm_id=self.rm_c.id)
+            )
         complaint = Complaint.create(dict(values, partner_id=self.customer_a.id))
         self.assertEqual(complaint.responsible_rm_id, self.rm_a)
-        with self.assertRefused(ValidationError, "Responsible RM"):
+        with self.assertRefused(UserError, "Responsible RM"):
             complaint.write({"responsible_rm_id": self.rm_c.id})
+        with self.assertRefused(ValidationError, "Responsible RM"):
+            complaint.with_user(self.user_head_1).write({"responsible_rm_id": self.rm_c.id})
         complaint.with_user(self.user_head_1).write({"responsible_rm_id": self.rm_b.id})  # the backup RM
         self.assertEqual(complaint.responsible_user_id, self.user_rm_b)
 

@@ -6,7 +6,7 @@ import datetime
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from ..models.bank_guard_mixin import check_field_values
@@ -86,10 +86,21 @@ class TestBadValues(BankCase):
                 Partner.create({"name": "T new", "is_bank_customer": True, "annual_income": value})
         # Every Float/Monetary field of the add-on's models, through the same check.
         admin = self.user_admin
+        condition = self.env.ref(PREFIX + "tier_vip").rule_ids[:1].condition_ids[:1]
+        band = self.env["bank.maintenance.band"].search([], limit=1)
+        for record, field_name in ((condition, "amount"), (band, "aum_from")):
+            # Thresholds and bands change only through a change request (four eyes), whose
+            # proposed values are checked the same way.
+            for value in (float("nan"), float("-inf")):
+                with self.subTest(model=record._name, value=value):
+                    with self.assertRaises(AccessError):
+                        record.with_user(admin).write({field_name: value})
+                    with self.assertRefused(ValidationError, "finite"):
+                        self.env["bank.config.change"].with_user(admin).create({"name": "Bad", "line_ids": [
+                            (0, 0, {"res_model": record._name, "res_id": record.id, "values": {field_name: value}}),
+                        ]})
         cases = [
             (self.account.with_user(admin), "contract_amount"),
-            (self.env.ref(PREFIX + "tier_vip").rule_ids[:1].condition_ids[:1].with_user(admin), "amount"),
-            (self.env["bank.maintenance.band"].search([], limit=1).with_user(admin), "aum_from"),
         ]
         for record, field_name in cases:
             label = record._fields[field_name].get_description(self.env)["string"]

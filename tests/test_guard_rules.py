@@ -8,6 +8,9 @@ MODULE = "bank_relationship_manager"
 OWNED_BY_USERS = {
     # The unit head invites the attendees: being invited is what lets an RM read the minutes.
     ("bank.monthly.meeting", "attendee_ids"),
+    # An opportunity's customer: an RM links their opportunity only to a customer they may read
+    # (check_staff_values), so the rule it feeds shows it only to whoever serves that customer.
+    ("crm.lead", "partner_id"),
 }
 
 
