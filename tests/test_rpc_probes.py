@@ -2,9 +2,9 @@
 """The probes of docs/security.md replayed through the JSON-RPC route of the web client."""
 import json
 
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import ID_A, ID_B, BankCase
+from .common import GROUP_ADMIN, ID_A, ID_B, BankCase
 
 PHONE_A = "+86 13812345678"
 
@@ -101,3 +101,68 @@ class TestRpcProbes(HttpCase, BankCase):
                                    {"date": "9999-12-31"})
         self.assertIn("parameter date of the evaluation", error)
         self.assertFalse(self.customer_a.bank_evaluated_on)
+
+    def test_context_defaults_set_no_state_over_rpc(self):
+        """Class c over the web client's route: ``default_state`` and the like in the context
+        create nothing already decided; the plain request still goes through."""
+        values = {"partner_id": self.customer_a.id, "description": "Long wait", "channel": "counter",
+                  "category": "waiting"}
+        Complaint = self.env["bank.complaint"]
+        before = Complaint.search_count([("partner_id", "=", self.customer_a.id)])
+        for key, value in (("default_state", "closed"), ("default_date_closed", "2026-12-01")):
+            with self.subTest(key=key):
+                result, error = self.call("t_rm_a", "bank.complaint", "create", [values], {"context": {key: value}})
+                self.assertFalse(result)
+                self.assertIn("set by the record's actions only", error)
+        self.assertEqual(Complaint.search_count([("partner_id", "=", self.customer_a.id)]), before)
+        result, error = self.call("t_rm_a", "bank.complaint", "create", [values])
+        self.assertFalse(error)
+        self.assertEqual(Complaint.browse(result).state, "new")
+
+    def test_rule_fields_not_writable_over_rpc(self):
+        """Class b: the stored owner a record rule reads cannot be pointed at a colleague."""
+        _result, error = self.call("t_rm_a", "res.partner", "write", [[self.customer_a.id],
+                                   {"bank_rm_user_id": self.user_rm_c.id}])
+        self.assertIn("set by the record's actions only", error)
+        self.assertEqual(self.customer_a.bank_rm_user_id, self.user_rm_a)
+        self.assertEqual(self.rm_a.user_id, self.user_rm_a, "nothing written through to the RM either")
+
+    def test_tracking_switched_off_leaves_the_assignment_history(self):
+        """Class g: a unit head who changes a backup RM with tracking_disable / mail_notrack in
+        the context still leaves a row in the append-only assignment history, who and what."""
+        History = self.env["bank.assignment.history"]
+        for context, rm in (({"tracking_disable": True}, self.rm_c), ({"mail_notrack": True}, self.rm_b)):
+            with self.subTest(context=context):
+                _result, error = self.call("t_head_1", "res.partner", "write",
+                                           [[self.customer_a.id], {"bank_backup_rm_id": rm.id}], {"context": context})
+                self.assertFalse(error)
+                row = History.search([("partner_id", "=", self.customer_a.id)], order="id desc", limit=1)
+                self.assertEqual((row.field_name, row.new_res_id, row.user_id), ("bank_backup_rm_id", rm.id,
+                                                                              self.user_head_1))
+        _result, error = self.call("t_head_1", "bank.assignment.history", "unlink", [row.ids])
+        self.assertTrue(error)
+        self.assertTrue(row.exists())
+
+    def test_threshold_change_needs_a_second_administrator_over_rpc(self):
+        """Class k: an administrator cannot change a threshold directly nor approve their own
+        change request; a second administrator can."""
+        condition = self.env.ref("bank_relationship_manager.tier_rule_vip_funds").condition_ids[:1]
+        amount = condition.amount
+        _result, error = self.call("t_bank_admin", "bank.tier.condition", "write", [condition.ids, {"amount": 1}])
+        self.assertTrue(error)
+        change_id, error = self.call("t_bank_admin", "bank.config.change", "create", [{
+            "name": "Funds threshold", "line_ids": [
+                [0, 0, {"res_model": "bank.tier.condition", "res_id": condition.id, "values": {"amount": amount + 1}}],
+            ],
+        }])
+        self.assertFalse(error)
+        _result, error = self.call("t_bank_admin", "bank.config.change", "action_submit", [[change_id]])
+        self.assertFalse(error)
+        _result, error = self.call("t_bank_admin", "bank.config.change", "action_approve", [[change_id]])
+        self.assertIn("second administrator", error)
+        self.assertEqual(condition.amount, amount)
+        new_test_user(self.env, login="t_bank_admin_2", groups=GROUP_ADMIN)
+        _result, error = self.call("t_bank_admin_2", "bank.config.change", "action_approve", [[change_id]])
+        self.assertFalse(error)
+        condition.invalidate_recordset()
+        self.assertEqual(condition.amount, amount + 1)
