@@ -155,6 +155,7 @@ class ResPartnerAssignment(models.Model):
             ("user_id", "in", list({old.id for old, _new in moves.values()})),
             ("won_status", "=", "pending"),
         ])
+        # sudo: the leads found above, grouped for one write per new salesperson and team.
         groups = defaultdict(lambda: self.env["crm.lead"].sudo())
         for lead in leads:
             old, new = moves[lead.partner_id.id]
