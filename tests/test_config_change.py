@@ -26,6 +26,12 @@ class TestConfigChange(TierCase):
         cls.vip.downgrade_grace_days = 0  # (as the system: with a grace, a leaving customer first stays)
         cls.band = cls.env.ref("bank_relationship_manager.maintenance_band_sub_branch")
 
+    def setUp(self):
+        super().setUp()
+        # The previews and re-evaluations run over every customer: count only this test's own
+        # (the demo customers' balances are relative to the day of install).
+        self.only_our_customers()
+
     def _fund_customer(self, amount):
         partner = self.env["res.partner"].create({"name": f"Funds {amount}", "is_bank_customer": True})
         self._load(self._account(partner, "FUND"), ("2026-03-01", amount))
