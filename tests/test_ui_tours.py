@@ -52,6 +52,8 @@ class TestUiTours(HttpCase):
             }
         )
         (customer | earner).action_bank_evaluate("2026-06-30")
+        # A backup RM given with a reason: the customer's assignment history shows it.
+        customer._bank_assign({"bank_backup_rm_id": rm_b.id}, "客户要求指定后备客户经理")
         Partner.create({"name": "巡回客户丙", "is_bank_customer": True, "bank_rm_id": rm_b.id})
 
     def test_rm_customers_tour(self):

@@ -60,6 +60,15 @@ registry.category("web_tour.tours").add("bank_rm_customers_tour", {
             trigger: ".o_form_saved",
         },
         {
+            content: "Open the assignment history (分管变更记录)",
+            trigger: ".o_notebook .nav-link:contains('分管变更记录')",
+            run: "click",
+        },
+        {
+            content: "The backup RM given, with its reason",
+            trigger: ".o_field_widget[name=bank_assignment_history_ids] .o_data_row:contains('客户要求指定后备客户经理'):contains('Tour RM B')",
+        },
+        {
             content: "Open the holdings",
             trigger: ".o_notebook .nav-link:contains('持有产品')",
             run: "click",
