@@ -44,7 +44,8 @@ class TestJournalTours(HttpCase):
         )
         Complaint.create({
             "partner_id": late.id, "description": "转账手续费有疑问", "category": "fees",
-            "date_received": fields.Date.subtract(fields.Date.today(), days=10),
+            # Relative to the bank's day, as the deadline and the overdue flag are (not the UTC date).
+            "date_received": fields.Date.subtract(cls.env.company._bank_today(), days=10),
         }).action_start()
         Log = cls.env["bank.maintenance.log"].with_user(cls.rm_user)
         Log.create({
