@@ -74,6 +74,7 @@
         "views/bank_annual_summary_views.xml",
         "views/bank_complaint_views.xml",
         "views/bank_journal_menus.xml",
+        "data/bank_kpi_data.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",

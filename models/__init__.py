@@ -52,3 +52,4 @@ from . import bank_config_change
 from . import bank_config_change_line
 from . import bank_config_change_preview
 from . import ir_rule
+from . import bank_kpi
