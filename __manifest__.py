@@ -74,7 +74,9 @@
         "views/bank_annual_summary_views.xml",
         "views/bank_complaint_views.xml",
         "views/bank_journal_menus.xml",
+        "security/bank_appraisal_security.xml",
         "data/bank_kpi_data.xml",
+        "data/bank_appraisal_data.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",

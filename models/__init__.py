@@ -53,3 +53,10 @@ from . import bank_config_change_line
 from . import bank_config_change_preview
 from . import ir_rule
 from . import bank_kpi
+from . import res_company_appraisal
+from . import bank_pay_band
+from . import bank_appraisal_plan
+from . import bank_appraisal_plan_line
+from . import bank_appraisal
+from . import bank_appraisal_line
+from . import bank_appraisal_monthly

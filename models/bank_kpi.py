@@ -90,11 +90,11 @@ class BankKpi(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
         # sudo: any appraisal line counts, including those the administrator's rules hide.
-        if "bank.appraisal.line" in self.env and self.env["bank.appraisal.line"].sudo().search_count([("kpi_id", "in", self.ids)], limit=1):
+        if self.env["bank.appraisal.line"].sudo().search_count([("kpi_id", "in", self.ids)], limit=1):
             raise ValidationError(self.env._(
                 "KPIs used by an appraisal are archived, not deleted: %(kpis)s.", kpis=", ".join(self.mapped("name")),
             ))
 
-    # The measures (models/bank_kpi_measures.py) implement, for computed KPIs:
+    # The measures are in models/bank_kpi_measures.py:
     #   _bank_actuals(rms, date_from, date_to) -> {rm_id: float}   one query for all RMs
     #   _bank_drill_action(rm, date_from, date_to) -> window action on the records that make the actual

@@ -13,7 +13,7 @@ class BankRm(models.Model):
     # The guard (models/bank_guard_mixin.py): the customers' record rules read the RM's user
     # (through the customers' stored RM users), so an RM record keeps its user; absence is set by
     # the Absent/Back actions; the company follows the unit.
-    _bank_action_fields = frozenset({"is_absent", "company_id", "name"})
+    _bank_action_fields = frozenset({"is_absent", "company_id", "name", "date_left"})
     _bank_fixed_fields = frozenset({"user_id"})
 
     user_id = fields.Many2one(
@@ -37,6 +37,10 @@ class BankRm(models.Model):
         default="active",
         tracking=True,
     )
+    date_joined = fields.Date(string="Serving since", tracking=True,
+                              help="The first day the RM served; the appraisal counts the months from it.")
+    date_left = fields.Date(string="Left on", readonly=True, copy=False,
+                            help="Set when the RM leaves; their last month is still appraised.")
     customer_ids = fields.One2many("res.partner", "bank_rm_id", string="Customers (primary)")
     backup_customer_ids = fields.One2many("res.partner", "bank_backup_rm_id", string="Customers (backup)")
     customer_count = fields.Integer(compute="_compute_customer_counts", string="Customers")
@@ -127,7 +131,12 @@ class BankRm(models.Model):
     def write(self, vals):
         if vals.get("state") == "left" or ("active" in vals and not vals["active"]):
             self._check_can_leave()
-        return super().write(vals)
+        result = super().write(vals)
+        if vals.get("state") == "left":
+            self.filtered(lambda rm: not rm.date_left)._bank_system_write(
+                {"date_left": self.env.company._bank_today()}
+            )
+        return result
 
     def action_view_customers(self):
         self.ensure_one()
