@@ -235,7 +235,8 @@ class BankAppraisal(models.Model):
         self._bank_start_step("correct")
         correction = self._bank_system_create([{
             "rm_id": self.rm_id.id, "period": self.period, "date_from": self.date_from, "date_to": self.date_to,
-            "corrected_id": self.id, "company_id": self.company_id.id,
+            "corrected_id": self.id, "company_id": self.company_id.id, "rm_user_id": self.rm_user_id.id,
+            "unit_id": self.unit_id.id, "grade_id": self.grade_id.id,
         }])
         correction._bank_compute()
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": correction.id, "view_mode": "form"}
