@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .bank_guard_mixin import guard_error
 
@@ -141,6 +141,15 @@ class BankAppraisal(models.Model):
             appraisal.pay_coefficient = (
                 bands._bank_coefficient(appraisal.total_score, company) if appraisal.period == "monthly" else 0.0
             )
+
+    @api.constrains("supervisor_score")
+    def _check_supervisor_score(self):
+        for appraisal in self:
+            if not 0 <= appraisal.supervisor_score <= 100:
+                raise ValidationError(self.env._(
+                    "Appraisal %(appraisal)s: the supervisor's score is between 0 and 100 (field Supervisor score).",
+                    appraisal=appraisal.name,
+                ))
 
     # ------------------------------------------------------------------
     # Who may take the steps
