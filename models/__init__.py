@@ -53,3 +53,4 @@ from . import bank_config_change_line
 from . import bank_config_change_preview
 from . import ir_rule
 from . import bank_kpi
+from . import bank_kpi_measures

@@ -35,3 +35,4 @@ from . import test_bad_values
 from . import test_access_names
 from . import test_rpc_probes
 from . import test_bank_day
+from . import test_kpi_measures
