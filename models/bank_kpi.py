@@ -89,8 +89,10 @@ class BankKpi(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_used(self):
-        # sudo: any appraisal line counts, including those the administrator's rules hide.
-        if "bank.appraisal.line" in self.env and self.env["bank.appraisal.line"].sudo().search_count([("kpi_id", "in", self.ids)], limit=1):
+        if "bank.appraisal.line" in self.env and (
+            # sudo: any appraisal line counts, including those the administrator's rules hide.
+            self.env["bank.appraisal.line"].sudo().search_count([("kpi_id", "in", self.ids)], limit=1)
+        ):
             raise ValidationError(self.env._(
                 "KPIs used by an appraisal are archived, not deleted: %(kpis)s.", kpis=", ".join(self.mapped("name")),
             ))
