@@ -129,3 +129,32 @@ class TestAppraisalRpc(HttpCase, AppraisalCase):
         ids, error = self.call("t_office", "bank.appraisal", "generate_monthly", ["2026-11-15"])
         self.assertEqual(set(ids), set(appraisals.ids))
         self.assertEqual(appraisals.mapped("state"), ["computed"] * 3)
+
+
+class TestAppraisalMeasured(AppraisalCase):
+    """A computed KPI end to end: the line's actual is what the records say, the drill-down opens them."""
+
+    def test_contacts_logged_line_and_drill_down(self):
+        kpi = self.env.ref("bank_relationship_manager.kpi_contacts_logged")
+        plan = self.env["bank.appraisal.plan"].create({
+            "name": "T contacts", "date_start": date(2026, 1, 1), "grade_ids": [(6, 0, self.grade_rm.ids)],
+            "role": "wealth",
+            "line_ids": [(0, 0, {"kpi_id": kpi.id, "weight": 100, "target": 4, "cap": 120})],
+        })
+        plan.action_activate()
+        Log = self.env["bank.maintenance.log"].with_user(self.user_rm_a)
+        logs = self.env["bank.maintenance.log"]
+        for day in (date(2026, 11, 2), date(2026, 11, 20), date(2026, 11, 30)):
+            logs |= Log.create({"partner_id": self.customer_a.id, "date": day, "summary": "T", "channel": "phone"})
+        Log.create({"partner_id": self.customer_a.id, "date": date(2026, 10, 31), "summary": "T", "channel": "phone"})
+        appraisal = self.generate().filtered(lambda a: a.rm_id == self.rm_a)
+        self.assertEqual(appraisal.plan_id, plan, "grade and role beat grade alone")
+        line = appraisal.line_ids
+        self.assertEqual((line.actual, line.achievement, line.score), (3.0, 75.0, 75.0))
+        self.assertEqual(appraisal.pay_coefficient, 0.8)
+        action = line.with_user(self.user_rm_a).action_open_records()
+        self.assertEqual(self.env[action["res_model"]].search(action["domain"]), logs)
+        # One more log: recomputing a computed appraisal follows the records.
+        Log.create({"partner_id": self.customer_a.id, "date": date(2026, 11, 21), "summary": "T", "channel": "visit"})
+        self.generate()
+        self.assertEqual(appraisal.line_ids.actual, 4.0)
