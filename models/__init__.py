@@ -60,3 +60,5 @@ from . import bank_appraisal_plan_line
 from . import bank_appraisal
 from . import bank_appraisal_line
 from . import bank_appraisal_monthly
+from . import bank_appraisal_campaign
+from . import bank_appraisal_campaign_line
