@@ -31,8 +31,10 @@ class TestAppraisalCampaignTours(HttpCase):
         grade = cls.env.ref(PREFIX + "rm_grade_rm")
         Log = cls.env["bank.maintenance.log"]
         cls.rms = {}
-        for login, name, contacts in (("tour_campaign_rm1", "冠军客户经理", 3), ("tour_campaign_rm2", "追赶客户经理", 1),
-                                      ("tour_campaign_rm3", "起步客户经理", 0)):
+        for login, name, contacts in (
+            ("tour_campaign_rm1", "冠军客户经理", 3), ("tour_campaign_rm2", "追赶客户经理", 1),
+            ("tour_campaign_rm3", "起步客户经理", 0),
+        ):
             user = new_test_user(cls.env, login, groups=GROUP_RM, name=name, lang="zh_CN", tz="Asia/Shanghai")
             rm = cls.env["bank.rm"].create({"user_id": user.id, "grade_id": grade.id, "unit_id": outlet.id})
             customer = cls.env["res.partner"].create({"name": f"{name}的客户", "is_bank_customer": True,
