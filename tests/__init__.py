@@ -38,3 +38,4 @@ from . import test_bank_day
 from . import test_appraisal_core
 from . import test_appraisal_campaign
 from . import test_appraisal_campaign_tours
+from . import test_kpi_measures
