@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_round
+from odoo.tools import float_round, formatLang
 
 from .bank_guard_mixin import guard_error
 
@@ -272,7 +272,7 @@ class BankAppraisalCampaign(models.Model):
         body = self.env._(
             "Congratulations to %(names)s, first in the campaign %(campaign)s with %(actual)s (%(kpi)s)!",
             names=", ".join(top.rm_id.mapped("name")), campaign=self.name,
-            actual=f"{top[0].actual:g}", kpi=self.kpi_id.name,
+            actual=_format_actual(self.env, top[0].actual), kpi=self.kpi_id.name,
         )
         self.message_post(
             body=body, message_type="comment", subtype_xmlid="mail.mt_comment",
@@ -293,15 +293,17 @@ class BankAppraisalCampaign(models.Model):
                 lambda line: line.lagging and line.rm_user_id.active and line.rm_id.state != "left"
             ):
                 encourager = _bank_encourager(line.rm_id) or self.env.user
+                # In the RM's language: the note is written to them.
+                _ = self.with_context(lang=line.rm_user_id.lang or self.env.lang).env._
                 vals_list.append({
                     "res_model_id": model_id, "res_id": campaign.id, "activity_type_id": activity_type.id,
                     "user_id": line.rm_user_id.id, "date_deadline": deadline,
-                    "summary": self.env._("Campaign %(campaign)s: keep going!", campaign=campaign.name),
-                    "note": self.env._(
+                    "summary": _("Campaign %(campaign)s: keep going!", campaign=campaign.name),
+                    "note": _(
                         "%(supervisor)s: you are ranked %(rank)s of %(count)s in the campaign %(campaign)s with "
-                        "%(actual)s (%(kpi)s). Every contact counts: let us talk about how I can help you move up.",
+                        "%(actual)s (%(kpi)s). Every step counts: let us talk about how I can help you move up.",
                         supervisor=encourager.name, rank=line.rank, count=len(campaign.line_ids),
-                        campaign=campaign.name, actual=f"{line.actual:g}", kpi=campaign.kpi_id.name,
+                        campaign=campaign.name, actual=_format_actual(self.env, line.actual), kpi=campaign.kpi_id.name,
                     ),
                 })
         if vals_list:
@@ -309,6 +311,11 @@ class BankAppraisalCampaign(models.Model):
             # the activities are assigned to the RMs on the campaign they now read, in their
             # supervisor's name, values from the campaign only.
             self.env["mail.activity"].sudo().create(vals_list)
+
+
+def _format_actual(env, value):
+    """An actual as the user reads it: whole numbers without decimals, amounts with two."""
+    return formatLang(env, value, digits=0 if float(value).is_integer() else 2)
 
 
 def _bank_encourager(rm):

@@ -32,7 +32,7 @@ class BankAppraisalCampaignLine(models.Model):
     unit_id = fields.Many2one("bank.org.unit", string="Unit", readonly=True,
                               help="The RM's unit when the campaign was computed.")
     actual = fields.Float(readonly=True, digits=(16, 2))
-    rank = fields.Integer(readonly=True, help="Competition rank in the campaign (1, 2, 2, 4).")
+    rank = fields.Integer(string="Ranking", readonly=True, help="Competition rank in the campaign (1, 2, 2, 4).")
     lagging = fields.Boolean(readonly=True, help="In the bottom quarter of the ranking: encouraged by the supervisor.")
     is_mine = fields.Boolean(string="Me", compute="_compute_is_mine")
 
