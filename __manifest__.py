@@ -77,6 +77,9 @@
         "security/bank_appraisal_security.xml",
         "data/bank_kpi_data.xml",
         "data/bank_appraisal_data.xml",
+        "security/bank_appraisal_campaign_security.xml",
+        "data/bank_appraisal_campaign_data.xml",
+        "views/bank_appraisal_campaign_views.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",

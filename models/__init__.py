@@ -53,6 +53,7 @@ from . import bank_config_change_line
 from . import bank_config_change_preview
 from . import ir_rule
 from . import bank_kpi
+from . import bank_kpi_measures
 from . import res_company_appraisal
 from . import bank_pay_band
 from . import bank_appraisal_plan
@@ -60,4 +61,5 @@ from . import bank_appraisal_plan_line
 from . import bank_appraisal
 from . import bank_appraisal_line
 from . import bank_appraisal_monthly
-from . import bank_kpi_measures
+from . import bank_appraisal_campaign
+from . import bank_appraisal_campaign_line

@@ -37,4 +37,6 @@ from . import test_rpc_probes
 from . import test_bank_day
 from . import test_appraisal_core
 from . import test_appraisal_flow
+from . import test_appraisal_campaign
+from . import test_appraisal_campaign_tours
 from . import test_kpi_measures
