@@ -77,6 +77,10 @@
         "security/bank_appraisal_security.xml",
         "data/bank_kpi_data.xml",
         "data/bank_appraisal_data.xml",
+        "security/bank_peer_review_security.xml",
+        "data/bank_appraisal_annual_data.xml",
+        "views/bank_peer_review_views.xml",
+        "wizard/bank_appraisal_run_views.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",

@@ -60,3 +60,5 @@ from . import bank_appraisal_plan_line
 from . import bank_appraisal
 from . import bank_appraisal_line
 from . import bank_appraisal_monthly
+from . import bank_peer_review
+from . import bank_appraisal_annual
