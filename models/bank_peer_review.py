@@ -79,13 +79,19 @@ class BankPeerReview(models.Model):
         for review in self:
             review.colleague_ids = colleagues
 
-    @api.constrains("rm_id", "year", "score", "reviewer_rm_id")
-    def _check_review(self):
-        closed = self._bank_closed_keys()
+    @api.constrains("score")
+    def _check_score(self):
         for review in self:
             if not 0 <= review.score <= 100:
                 raise value_error(review, "score", self.env._("a score is between 0 and 100, not %(score)s.",
                                                               score=review.score))
+
+    @api.constrains("rm_id", "year", "reviewer_rm_id")
+    def _check_reviewer(self):
+        """At creation (these fields are fixed or the system's): an RM reviews a colleague of their
+        own unit, never themselves, while the colleague's annual appraisal is not yet reviewed."""
+        closed = self._bank_closed_keys()
+        for review in self:
             if not 1900 <= review.year <= 2199:
                 raise value_error(review, "year", self.env._("%(year)s is not a year between 1900 and 2199.",
                                                              year=review.year))

@@ -110,7 +110,7 @@ class TestAppraisalAnnual(AnnualCase):
         self.env.company.bank_bottom_share = 4  # floor(20 × 4 %) = 0
         by_rm = self.by_rm(self.run_annual())
         self.assertEqual(len(by_rm), 20)
-        for index, (rm, appraisal) in enumerate(sorted(by_rm.items(), key=lambda item: item[0].id)):
+        for index, appraisal in enumerate(sorted(by_rm.values(), key=lambda a: a.rm_id.id)):
             self.supervise(appraisal, 10 + index)
         self.supervise(by_rm[self.rm_d], 5)
         self.run_annual()
