@@ -80,6 +80,10 @@
         "security/bank_appraisal_campaign_security.xml",
         "data/bank_appraisal_campaign_data.xml",
         "views/bank_appraisal_campaign_views.xml",
+        "security/bank_peer_review_security.xml",
+        "data/bank_appraisal_annual_data.xml",
+        "views/bank_peer_review_views.xml",
+        "wizard/bank_appraisal_run_views.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",

@@ -63,3 +63,5 @@ from . import bank_appraisal_line
 from . import bank_appraisal_monthly
 from . import bank_appraisal_campaign
 from . import bank_appraisal_campaign_line
+from . import bank_peer_review
+from . import bank_appraisal_annual

@@ -40,3 +40,5 @@ from . import test_appraisal_flow
 from . import test_appraisal_campaign
 from . import test_appraisal_campaign_tours
 from . import test_kpi_measures
+from . import test_appraisal_annual
+from . import test_peer_review

@@ -6,3 +6,4 @@ from . import bank_tier_whatif_result
 from . import bank_handover_reject
 from . import bank_dossier_register_report
 from . import bank_activity_done
+from . import bank_appraisal_run
