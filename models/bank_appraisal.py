@@ -207,7 +207,12 @@ class BankAppraisal(models.Model):
         return True
 
     def action_review(self):
-        for appraisal in self._bank_start_step("review"):
+        self._bank_start_step("review")
+        # The annual figures are measured again at the review: peer reviews given after the run count.
+        annual = self.filtered(lambda a: a.period == "annual")
+        if annual:
+            annual._bank_compute()
+        for appraisal in self:
             missing = appraisal.line_ids.filtered(lambda line: line.source == "manual" and not line.manual_value)
             if missing:
                 raise UserError(self.env._(

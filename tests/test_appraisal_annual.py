@@ -189,3 +189,19 @@ class TestAppraisalAnnual(AnnualCase):
                          {date(2026, 11, 1)})
         with self.assertRaises(AccessError):
             self.env["bank.appraisal.run"].with_user(self.user_supervisor).create({"period": "annual", "year": 2026})
+
+
+class TestAnnualReview(AnnualCase):
+
+    def test_peer_reviews_given_after_the_run_count_at_review(self):
+        by_rm = self.by_rm(self.run_annual())
+        appraisal = by_rm[self.rm_a]
+        self.assertEqual((appraisal.peer_review_count, appraisal.peer_score), (0, 0.0))
+        review_d = self.peer_review(self.user_rm_d, self.rm_a, 90)
+        self.peer_review(self.user_rm_e, self.rm_a, 70)
+        self.supervise(appraisal, 80)
+        appraisal.with_user(self.user_supervisor).action_review()
+        self.assertEqual((appraisal.state, appraisal.peer_review_count, appraisal.peer_score), ("reviewed", 2, 80.0))
+        # Locked from now on: changing a review is refused, naming the field.
+        with self.assertRefused(AccessError, "Score"):
+            review_d.with_user(self.user_rm_d).write({"score": 10})
