@@ -78,7 +78,8 @@ class BankAppraisal(models.Model):
                                aggregator="avg")
     pay_coefficient = fields.Float(string="Pay coefficient", compute="_compute_pay_coefficient", store=True,
                                    digits=(16, 2), aggregator="avg")
-    rank = fields.Integer(string="Ranking", readonly=True, help="Competition rank among the company's RMs (1, 2, 2, 4).")
+    rank = fields.Integer(string="Ranking", readonly=True,
+                          help="Competition rank among the company's RMs (1, 2, 2, 4).")
     unit_rank = fields.Integer(string="Ranking in unit", readonly=True)
     bottom_flag = fields.Boolean(
         string="Bottom of the ranking", readonly=True,
