@@ -60,3 +60,4 @@ from . import bank_appraisal_plan_line
 from . import bank_appraisal
 from . import bank_appraisal_line
 from . import bank_appraisal_monthly
+from . import bank_kpi_measures

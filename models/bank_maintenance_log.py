@@ -59,7 +59,7 @@ class BankMaintenanceLog(models.Model):
     # The guard (models/bank_guard_mixin.py): the author and the customer's tier are the system's;
     # customer, RM, author, tier and type never change once logged (the rules read the RM's user
     # and the customer's RMs: re-pointing them would show the customer to someone else).
-    _bank_action_fields = frozenset({"user_id", "tier_id", "rm_user_id", "unit_id"})
+    _bank_action_fields = frozenset({"user_id", "tier_id", "rm_user_id", "unit_id", "activity_deadline"})
     _bank_fixed_fields = frozenset({"partner_id", "rm_id", "activity_type_id", "company_id"})
 
     partner_id = fields.Many2one(
@@ -89,6 +89,11 @@ class BankMaintenanceLog(models.Model):
         help="The customer's tier when the contact was logged: the VIP time share counts it.",
     )
     activity_type_id = fields.Many2one("mail.activity.type", string="Planned as", readonly=True, ondelete="set null")
+    activity_deadline = fields.Date(
+        string="Due on", readonly=True, index="btree_not_null",
+        help="The deadline of the planned activity this contact completed: the appraisal's planned activities "
+        "done on time compare the log's date with it.",
+    )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
 
     _partner_date_idx = models.Index("(partner_id, date DESC)")

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
@@ -27,8 +29,16 @@ class MailActivity(models.Model):
         log_vals = self._bank_maintenance_log_vals(feedback)
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if log_vals:
+            # The deadline is the system's (an action field of the log), written after the log.
+            deadlines = [vals.pop("activity_deadline", False) for vals in log_vals]
             # As the user who did the contact: the log's access rules apply to them.
-            self.env["bank.maintenance.log"].create(log_vals)
+            logs = self.env["bank.maintenance.log"].create(log_vals)
+            by_deadline = defaultdict(lambda: self.env["bank.maintenance.log"])
+            for log, deadline in zip(logs, deadlines, strict=True):
+                if deadline:
+                    by_deadline[deadline] |= log
+            for deadline, group in by_deadline.items():
+                group._bank_system_write({"activity_deadline": deadline})
         return result
 
     def action_bank_open_done_form(self):
@@ -79,6 +89,7 @@ class MailActivity(models.Model):
                 "minutes": ctx["bank_log_minutes"] if "bank_log_minutes" in ctx
                 else activity.activity_type_id.bank_default_minutes or 10,
                 "activity_type_id": activity.activity_type_id.id,
+                "activity_deadline": activity.date_deadline,
             })
         return vals_list
 

@@ -36,3 +36,4 @@ from . import test_access_names
 from . import test_rpc_probes
 from . import test_bank_day
 from . import test_appraisal_core
+from . import test_kpi_measures
