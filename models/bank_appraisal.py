@@ -113,13 +113,20 @@ class BankAppraisal(models.Model):
     def _compute_name(self):
         periods = dict(self._fields["period"]._description_selection(self.env))
         for appraisal in self:
-            if appraisal.period == "monthly" and appraisal.date_from:
-                label = appraisal.date_from.strftime("%Y-%m")
-            elif appraisal.period == "annual" and appraisal.date_from:
-                label = str(appraisal.date_from.year)
-            else:
-                label = f"{appraisal.date_from or ''} – {appraisal.date_to or ''}"
-            appraisal.name = f"{appraisal.rm_id.name or ''} {periods.get(appraisal.period, '')} {label}"
+            appraisal.name = self._bank_name(
+                appraisal.rm_id.name, appraisal.period, appraisal.date_from, appraisal.date_to, periods,
+            )
+
+    @api.model
+    def _bank_name(self, rm_name, period, date_from, date_to, periods):
+        """The stored name: RM, period (``periods``: its labels) and month, year or dates."""
+        if period == "monthly" and date_from:
+            label = date_from.strftime("%Y-%m")
+        elif period == "annual" and date_from:
+            label = str(date_from.year)
+        else:
+            label = f"{date_from or ''} – {date_to or ''}"
+        return f"{rm_name or ''} {periods.get(period, '')} {label}"
 
     @api.depends("period", "line_ids.score", "monthly_score", "peer_score", "supervisor_score")
     def _compute_total_score(self):

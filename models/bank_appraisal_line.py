@@ -3,6 +3,23 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
+def bank_achievement(actual, target, cap, higher_is_better):
+    """Achievement (%) of ``actual`` against ``target``: actual / target (higher is better) or
+    2 − actual / target (lower is better), between 0 and the cap (100 without one); 0 without a
+    target. Shared by the line's compute and the monthly run's bulk write
+    (models/bank_appraisal_monthly.py)."""
+    if target <= 0:
+        return 0.0
+    ratio = actual / target
+    percent = 100.0 * (ratio if higher_is_better else 2.0 - ratio)
+    return round(max(0.0, min(percent, cap or 100.0)), 1)
+
+
+def bank_line_score(weight, achievement):
+    """Score of a line: weight × achievement / 100, to the cent."""
+    return round(weight * achievement / 100.0, 2)
+
+
 class BankAppraisalLine(models.Model):
     """One KPI of an appraisal: actual, target, achievement, weight and score.
 
@@ -61,14 +78,10 @@ class BankAppraisalLine(models.Model):
     def _compute_score(self):
         for line in self:
             line.achievement = line._bank_achievement()
-            line.score = round(line.weight * line.achievement / 100.0, 2)
+            line.score = bank_line_score(line.weight, line.achievement)
 
     def _bank_achievement(self):
-        if self.target <= 0:
-            return 0.0
-        ratio = self.actual / self.target
-        percent = 100.0 * (ratio if self.higher_is_better else 2.0 - ratio)
-        return round(max(0.0, min(percent, self.cap or 100.0)), 1)
+        return bank_achievement(self.actual, self.target, self.cap, self.higher_is_better)
 
     @api.model
     def _bank_may_create(self):

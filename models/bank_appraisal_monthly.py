@@ -5,9 +5,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
 from ..tools.cron_batches import process_in_batches
+from .bank_appraisal_line import bank_achievement, bank_line_score
 from .bank_guard_mixin import guard_error
 
 # RMs computed per batch (and per KPI query) by the cron: one query per KPI per batch.
@@ -83,22 +84,45 @@ class BankAppraisal(models.Model):
 
     @api.model
     def _bank_monthly_drafts(self, month_start, month_end):
-        """The month's current appraisals of every RM who served, the missing ones created as
-        drafts by one create (their owners as they are today)."""
+        """The month's current appraisals of every RM who served, the missing ones inserted as
+        drafts by one statement (their owners as they are today)."""
         rms = self._bank_rms_served(month_start, month_end)
         # sudo: the run sees every appraisal of the month, whoever starts it.
         existing = self.sudo().search([
             ("period", "=", "monthly"), ("date_from", "=", month_start), ("rm_id", "in", rms.ids),
             ("superseded", "=", False),
         ])
-        missing = rms - existing.rm_id
         # sudo: the RMs' users, units and grades are copied onto the appraisal for the record rules.
-        created = self._bank_system_create([{
-            "rm_id": rm.id, "period": "monthly", "date_from": month_start, "date_to": month_end,
-            "rm_user_id": rm.sudo().user_id.id, "unit_id": rm.sudo().unit_id.id, "grade_id": rm.sudo().grade_id.id,
-            "company_id": rm.sudo().company_id.id,
-        } for rm in missing]) if missing else self.browse()
-        return (existing | created).sudo(False)
+        missing = (rms - existing.rm_id).sudo()
+        return (existing | self._bank_insert_drafts(missing, "monthly", month_start, month_end)).sudo(False)
+
+    @api.model
+    def _bank_insert_drafts(self, rms, period, date_from, date_to):
+        """Draft appraisals of ``rms`` for the period, by one INSERT whatever their number: the
+        monthly run's own choke point for the records it creates in bulk (docs/guards.md: like the
+        tier engine's figures). What ``_bank_system_create`` would do for drafts, without the
+        per-100-rows batches of the ORM: the stored name as ``_compute_name`` makes it, no chatter
+        (the creation of a draft is no event)."""
+        if not rms:
+            return self.browse()
+        periods = dict(self._fields["period"]._description_selection(self.env))
+        names = [self._bank_name(rm.name, period, date_from, date_to, periods) for rm in rms]
+        now = self.env.cr.now()
+        ids = [row[0] for row in self.env.execute_query(SQL(
+            """INSERT INTO bank_appraisal (rm_id, rm_user_id, unit_id, grade_id, company_id, name, period, date_from,
+                                           date_to, state, total_score, pay_coefficient, superseded, create_uid,
+                                           create_date, write_uid, write_date)
+               SELECT r.rm_id, r.user_id, r.unit_id, r.grade_id, r.company_id, r.name, %(period)s, %(date_from)s,
+                      %(date_to)s, 'draft', 0, 0, FALSE, %(uid)s, %(now)s, %(uid)s, %(now)s
+                 FROM unnest(%(rms)s::int[], %(users)s::int[], %(units)s::int[], %(grades)s::int[],
+                             %(companies)s::int[], %(names)s::varchar[])
+                      AS r(rm_id, user_id, unit_id, grade_id, company_id, name)
+               RETURNING id""",
+            period=period, date_from=date_from, date_to=date_to, uid=self.env.uid, now=now,
+            rms=rms.ids, users=[rm.user_id.id or None for rm in rms], units=[rm.unit_id.id or None for rm in rms],
+            grades=[rm.grade_id.id or None for rm in rms], companies=[rm.company_id.id for rm in rms], names=names,
+        ))]
+        return self.browse(ids)
 
     # ------------------------------------------------------------------
     # Computing
@@ -133,33 +157,86 @@ class BankAppraisal(models.Model):
             kpi.id: kpi._bank_actuals(rms, date_from, date_to)
             for kpi in kpis.filtered(lambda k: k.source == "computed")
         }
+        self._bank_write_lines(plans, actuals)
+        self._bank_rank()
+
+    def _bank_write_lines(self, plans, actuals):
+        """Replace the KPI lines of these appraisals (draft or computed) by those of their plans,
+        scored, and write their totals and state: one DELETE, one INSERT of the lines and one
+        UPDATE of the appraisals, whatever their number (the ORM would write them 100 rows a
+        query, then recompute the scores and update them 100 rows a query again). The monthly
+        run's choke point for the figures it writes in bulk (docs/guards.md), as ``_bank_rank``;
+        the scoring is the line's own (models/bank_appraisal_line.py). The values the reviewer
+        entered for manual KPIs are kept across a recompute."""
+        appraisals = self.sudo()
+        self.env["bank.appraisal"].flush_model()
+        self.env["bank.appraisal.line"].flush_model()
         manual = {
-            (line.appraisal_id.id, line.kpi_id.id): line.manual_value
-            for line in appraisals.line_ids if line.source == "manual"
+            (appraisal_id, kpi_id): float(value) for appraisal_id, kpi_id, value in self.env.execute_query(SQL(
+                """SELECT appraisal_id, kpi_id, manual_value FROM bank_appraisal_line
+                    WHERE appraisal_id = ANY(%s) AND source = 'manual'""",
+                appraisals.ids,
+            ))
         }
-        appraisals.line_ids._bank_system_unlink()
-        line_vals = []
+        self.env.cr.execute(SQL("DELETE FROM bank_appraisal_line WHERE appraisal_id = ANY(%s)", appraisals.ids))
+        # sudo: the bands apply to every appraisal, whoever computes it; one search for all.
+        bands = self.env["bank.pay.band"].sudo().search([])
+        lines = {name: [] for name in (
+            "appraisal", "kpi", "sequence", "source", "higher", "weight", "target", "cap", "measured", "manual",
+            "actual", "achievement", "score", "rm", "user", "unit",
+        )}
+        totals = {name: [] for name in ("appraisal", "plan", "score", "coefficient")}
         for appraisal in appraisals:
             plan = plans.get(appraisal.rm_id.id)
+            total = 0.0
             for plan_line in plan.line_ids if plan else ():
                 kpi = plan_line.kpi_id
-                line_vals.append({
-                    "appraisal_id": appraisal.id,
-                    "kpi_id": kpi.id,
-                    "sequence": plan_line.sequence,
-                    "source": kpi.source,
-                    "higher_is_better": kpi.higher_is_better,
-                    "weight": plan_line.weight,
-                    "target": plan_line.target,
-                    "cap": plan_line.cap,
-                    "measured": actuals.get(kpi.id, {}).get(appraisal.rm_id.id, 0.0),
-                    "manual_value": manual.get((appraisal.id, kpi.id), 0.0),
-                })
-        self.env["bank.appraisal.line"]._bank_system_create(line_vals)
-        now = fields.Datetime.now()
-        for plan, group in appraisals.grouped(lambda a: plans.get(a.rm_id.id)).items():
-            group._bank_system_write({"state": "computed", "computed_on": now, "plan_id": plan.id if plan else False})
-        self._bank_rank()
+                measured = float_round(actuals.get(kpi.id, {}).get(appraisal.rm_id.id, 0.0), precision_digits=2)
+                manual_value = manual.get((appraisal.id, kpi.id), 0.0)
+                actual = manual_value if kpi.source == "manual" else measured
+                achievement = bank_achievement(actual, plan_line.target, plan_line.cap, kpi.higher_is_better)
+                score = bank_line_score(plan_line.weight, achievement)
+                total += score
+                for name, value in (
+                    ("appraisal", appraisal.id), ("kpi", kpi.id), ("sequence", plan_line.sequence),
+                    ("source", kpi.source), ("higher", kpi.higher_is_better), ("weight", plan_line.weight),
+                    ("target", plan_line.target), ("cap", plan_line.cap), ("measured", measured),
+                    ("manual", manual_value), ("actual", actual), ("achievement", achievement), ("score", score),
+                    ("rm", appraisal.rm_id.id), ("user", appraisal.rm_user_id.id or None),
+                    ("unit", appraisal.unit_id.id or None),
+                ):
+                    lines[name].append(value)
+            total = round(total, 2)
+            totals["appraisal"].append(appraisal.id)
+            totals["plan"].append(plan.id if plan else None)
+            totals["score"].append(total)
+            totals["coefficient"].append(bands._bank_coefficient(total, appraisal.company_id or self.env.company))
+        now, uid = self.env.cr.now(), self.env.uid
+        if lines["appraisal"]:
+            self.env.cr.execute(SQL(
+                """INSERT INTO bank_appraisal_line (appraisal_id, kpi_id, sequence, source, higher_is_better, weight,
+                                                    target, cap, measured, manual_value, actual, achievement, score,
+                                                    rm_id, rm_user_id, unit_id, create_uid, create_date, write_uid,
+                                                    write_date)
+                   SELECT l.*, %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM unnest(%(appraisal)s::int[], %(kpi)s::int[], %(sequence)s::int[], %(source)s::varchar[],
+                                 %(higher)s::bool[], %(weight)s::numeric[], %(target)s::numeric[], %(cap)s::numeric[],
+                                 %(measured)s::numeric[], %(manual)s::numeric[], %(actual)s::numeric[],
+                                 %(achievement)s::numeric[], %(score)s::numeric[], %(rm)s::int[], %(user)s::int[],
+                                 %(unit)s::int[]) AS l""",
+                uid=uid, now=now, **lines,
+            ))
+        self.env.cr.execute(SQL(
+            """UPDATE bank_appraisal a
+                  SET state = 'computed', computed_on = %(now)s, plan_id = t.plan_id, total_score = t.score,
+                      pay_coefficient = t.coefficient, write_uid = %(uid)s, write_date = %(now)s
+                 FROM unnest(%(appraisal)s::int[], %(plan)s::int[], %(score)s::numeric[], %(coefficient)s::numeric[])
+                      AS t(id, plan_id, score, coefficient)
+                WHERE a.id = t.id AND a.state IN ('draft', 'computed')""",
+            uid=uid, now=fields.Datetime.now(), **totals,
+        ))
+        self.env["bank.appraisal.line"].invalidate_model()
+        self.env["bank.appraisal"].invalidate_model()
 
     def _bank_rank(self):
         """Competition ranks (1, 2, 2, 4) of the periods of these appraisals, in the company and in
