@@ -37,3 +37,4 @@ from . import test_rpc_probes
 from . import test_bank_day
 from . import test_appraisal_core
 from . import test_appraisal_flow
+from . import test_loan_state
