@@ -77,6 +77,10 @@
         "security/bank_appraisal_security.xml",
         "data/bank_kpi_data.xml",
         "data/bank_appraisal_data.xml",
+        "data/bank_customer_state_data.xml",
+        "views/res_partner_state_views.xml",
+        "views/bank_satisfaction_views.xml",
+        "views/bank_customer_state_menus.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",

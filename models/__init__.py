@@ -60,3 +60,8 @@ from . import bank_appraisal_plan_line
 from . import bank_appraisal
 from . import bank_appraisal_line
 from . import bank_appraisal_monthly
+from . import res_partner_state
+from . import res_partner_satisfaction
+from . import bank_maintenance_log_outcome
+from . import bank_maintenance_plan_post_loan
+from . import bank_complaint_satisfaction
