@@ -38,3 +38,5 @@ from . import test_bank_day
 from . import test_appraisal_core
 from . import test_appraisal_flow
 from . import test_loan_state
+from . import test_customer_state
+from . import test_customer_state_tours
