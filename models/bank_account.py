@@ -57,10 +57,12 @@ class BankAccount(models.Model):
         help="Loans: days the repayment is overdue, as of the feed's newest row carrying it.",
     )
     arrears_amount = fields.Monetary(
-        string="Arrears", readonly=True, help="Loans: interest or instalments due and unpaid (欠息), in the account's currency.",
+        string="Arrears", readonly=True,
+        help="Loans: interest or instalments due and unpaid (欠息), in the account's currency.",
     )
     loan_figures_date = fields.Date(
-        string="Loan figures as of", readonly=True, help="Date of the feed's row that gave the days overdue and arrears.",
+        string="Loan figures as of", readonly=True,
+        help="Date of the feed's row that gave the days overdue and arrears.",
     )
     loan_exception_since = fields.Date(
         string="In exception since", readonly=True, index="btree_not_null",

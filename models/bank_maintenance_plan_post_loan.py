@@ -74,7 +74,8 @@ class BankMaintenancePlan(models.Model):
         rates = settings["rates"]
         return SQL("""
             WITH served AS (%(served)s),
-                 rates AS (SELECT * FROM unnest(%(currencies)s::int[], %(factors)s::float8[]) AS r(currency_id, factor)),
+                 rates AS (SELECT * FROM unnest(%(currencies)s::int[], %(factors)s::float8[])
+                                AS r(currency_id, factor)),
                  loans AS (
                      SELECT s.partner_id, s.user_id, a.id AS account_id, a.loan_exception_since,
                             (a.days_overdue > 0 OR a.arrears_amount > 0) AS in_exception
@@ -115,7 +116,8 @@ class BankMaintenancePlan(models.Model):
         for account in accounts:
             if account.loan_status != "normal":
                 labels[account.id] = self.env._(
-                    "Post-loan check of %(account)s (%(category)s): %(days)s days overdue, in exception since %(since)s",
+                    "Post-loan check of %(account)s (%(category)s): %(days)s days overdue, "
+                    "in exception since %(since)s",
                     account=account.account_no, category=account.category_id.name, days=account.days_overdue,
                     since=account.loan_exception_since or "-",
                 )

@@ -194,7 +194,8 @@ class ResPartner(models.Model):
         ends = settings["month_ends"]
         rates = settings["rates"]
         rows = self.env.execute_query(SQL(
-            """WITH rates AS (SELECT * FROM unnest(%(currencies)s::int[], %(factors)s::float8[]) AS r(currency_id, factor)),
+            """WITH rates AS (SELECT * FROM unnest(%(currencies)s::int[], %(factors)s::float8[])
+                                   AS r(currency_id, factor)),
                     ends AS (SELECT * FROM unnest(%(ends)s::date[]) WITH ORDINALITY AS e(day, n)),
                     holdings AS (
                         SELECT a.id, a.partner_id, r.factor FROM bank_account a

@@ -186,7 +186,8 @@ class TestLoanState(StateRuns, LoanCase):
         self.overdue("T-LOAN-A", 9, 0)
         self.run_state(0)
         a = self.customer_a
-        self.assertEqual((a.bank_state, a.bank_loan_exception_since, a.bank_loan_alarm_since), ("watch", self.today, False))
+        self.assertEqual((a.bank_state, a.bank_loan_exception_since, a.bank_loan_alarm_since),
+                         ("watch", self.today, False))
         self.assertIn("T-LOAN-A", a.bank_state_reason)
         self.assertEqual(self.activities(a, "mail_activity_type_state_loan_exception").user_id, self.user_rm_a)
         self.assertFalse(self.activities(a, "mail_activity_type_state_loan_alarm"))
