@@ -96,6 +96,7 @@
         "demo/bank_maintenance_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/bank_journal_demo.xml",
+        "demo/bank_customer_state_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

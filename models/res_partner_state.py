@@ -8,7 +8,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, format_amount, plaintext2html
 
 from ..tools.cron_batches import process_in_batches
 from .bank_account import LOAN_ALARM_DAYS_DEFAULT, LOAN_ALARM_DAYS_PARAM
@@ -270,7 +270,9 @@ class ResPartner(models.Model):
             this = self.with_context(lang=langs[partner_id])
             reasons[partner_id] = "\n".join(
                 this._bank_flag_reason(flag, since[flag], partner_id, falling, loans, moved, settings)
-                for flag in FLAGS if since[flag]
+                for flag in FLAGS
+                # The alarm's line names the loans already: no second line for the same exception.
+                if since[flag] and not (flag == "loan_exception" and since["loan_alarm"])
             )
         return reasons
 
@@ -328,7 +330,7 @@ class ResPartner(models.Model):
                     "user_id": user.id,
                     "date_deadline": date,
                     "summary": activity_type.summary or activity_type.name,
-                    "note": reasons.get(partner_id),
+                    "note": plaintext2html(reasons[partner_id]) if reasons.get(partner_id) else False,
                 })
         if values:
             # sudo: the nightly run plans the RMs' activities on customers they serve.
