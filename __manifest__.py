@@ -84,6 +84,10 @@
         "data/bank_appraisal_annual_data.xml",
         "views/bank_peer_review_views.xml",
         "wizard/bank_appraisal_run_views.xml",
+        "data/bank_customer_state_data.xml",
+        "views/res_partner_state_views.xml",
+        "views/bank_satisfaction_views.xml",
+        "views/bank_customer_state_menus.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
@@ -99,6 +103,7 @@
         "demo/bank_maintenance_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/bank_journal_demo.xml",
+        "demo/bank_customer_state_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -65,3 +65,8 @@ from . import bank_appraisal_campaign
 from . import bank_appraisal_campaign_line
 from . import bank_peer_review
 from . import bank_appraisal_annual
+from . import res_partner_state
+from . import res_partner_satisfaction
+from . import bank_maintenance_log_outcome
+from . import bank_maintenance_plan_post_loan
+from . import bank_complaint_satisfaction

@@ -17,6 +17,11 @@ _MAX_LISTED_ERRORS = 200
 # balance for ever; 0001-01-01 broke the balance-history graph for every user.
 _OLDEST_BALANCE_DATE = datetime.date(1970, 1, 1)
 _FUTURE_MARGIN_DAYS = 7
+# Optional keys of a row for loan accounts (SPEC §9a), and what the bank.account fields they fill are.
+_LOAN_KEYS = ("days_overdue", "arrears_amount")
+_LOAN_FIELDS = ("days_overdue", "arrears_amount", "loan_figures_date", "loan_exception_since", "loan_status")
+# A hundred years overdue is a typing error, not a loan.
+_MAX_DAYS_OVERDUE = 36500
 
 
 class BankBalance(models.Model):
@@ -104,7 +109,8 @@ class BankBalance(models.Model):
         self.check_access("write")
         if not isinstance(rows, (list, tuple)):
             raise UserError(self.env._("Balances must be given as a list of rows {account_no, date, balance}."))
-        account_ids, dates, balances, errors = self._parse_balance_rows(rows)
+        loans = {}
+        account_ids, dates, balances, errors = self._parse_balance_rows(rows, loans=loans)
         if errors:
             listed = errors[:_MAX_LISTED_ERRORS]
             more = len(errors) - len(listed)
@@ -127,14 +133,20 @@ class BankBalance(models.Model):
             updated += batch_updated
             self.env["bank.balance.xun"]._refresh(account_ids[start:end], dates[start:end])
         self._refresh_latest_balances(sorted(set(account_ids)))
+        self._update_loan_figures(loans)
         self.invalidate_model()
-        self.env["bank.account"].invalidate_model(["balance", "balance_date"])
+        self.env["bank.account"].invalidate_model(["balance", "balance_date", *_LOAN_FIELDS])
         self._notify_large_movements(account_ids, dates)
         return {"created": created, "updated": updated}
 
     @api.model
-    def _parse_balance_rows(self, rows):
-        """Check every row; return parallel lists of account ids, dates and balances and the errors."""
+    def _parse_balance_rows(self, rows, loans=None):
+        """Check every row; return parallel lists of account ids, dates and balances and the errors.
+
+        Rows may carry the loan figures ``days_overdue`` and ``arrears_amount`` (SPEC §9a, optional
+        keys; an empty value is no value): they are checked with the row, and ``loans``, when given,
+        receives ``{account_id: (date, days_overdue, arrears_amount)}`` from each account's newest
+        row carrying them (``None`` for a figure the row does not give)."""
         numbers = {str(row.get("account_no") or "").strip() for row in rows if isinstance(row, dict)}
         accounts = self._accounts_by_number(numbers)
         account_ids, dates, balances, errors = [], [], [], []
@@ -170,6 +182,7 @@ class BankBalance(models.Model):
                 reasons.append(self.env._("balance %(value)s is not a finite number", value=repr(row.get("balance"))))
             elif account and (error := self._balance_error(balance, account[1])):
                 reasons.append(error)
+            loan_figures = self._parse_loan_figures(row, account, reasons)
             if account and date and not reasons:
                 key = (account[0], date)
                 if key in seen:
@@ -184,7 +197,82 @@ class BankBalance(models.Model):
             account_ids.append(account[0])
             dates.append(date)
             balances.append(balance)
+            if loan_figures and loans is not None:
+                newest = loans.get(account[0])
+                if not newest or newest[0] < date:
+                    loans[account[0]] = (date, *loan_figures)
         return account_ids, dates, balances, errors
+
+    @api.model
+    def _parse_loan_figures(self, row, account, reasons):
+        """The optional loan figures of a row, ``(days_overdue, arrears_amount)`` with ``None`` for
+        an absent one, or ``None`` when the row carries neither; problems go to ``reasons``."""
+        given = {key: row.get(key) for key in _LOAN_KEYS if row.get(key) not in (None, "")}
+        if not given:
+            return None
+        days = arrears = None
+        if "days_overdue" in given:
+            days = self._parse_days(given["days_overdue"])
+            if days is None:
+                reasons.append(self.env._(
+                    "days overdue %(value)s is not a whole number of days between 0 and %(max)s",
+                    value=repr(given["days_overdue"]), max=_MAX_DAYS_OVERDUE,
+                ))
+        if "arrears_amount" in given:
+            arrears = self._parse_amount(given["arrears_amount"])
+            if arrears is None or arrears < 0:
+                reasons.append(self.env._(
+                    "arrears %(value)s is not a finite amount of zero or more",
+                    value=repr(given["arrears_amount"]),
+                ))
+        if account and account[1] != "loan":
+            reasons.append(self.env._("days overdue and arrears are given for loan accounts only"))
+        return days, arrears
+
+    @api.model
+    def _parse_days(self, value):
+        """A whole number of days from 0 to ``_MAX_DAYS_OVERDUE`` (an int, an integral float or a
+        string of digits); ``None`` for anything else."""
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, str):
+            value = value.strip()
+            if not value.isascii() or not value.isdigit():
+                return None
+            value = int(value)
+        elif isinstance(value, float):
+            if not math.isfinite(value) or not value.is_integer():
+                return None
+            value = int(value)
+        if not isinstance(value, int) or not 0 <= value <= _MAX_DAYS_OVERDUE:
+            return None
+        return value
+
+    @api.model
+    def _update_loan_figures(self, loans):
+        """Copy the newest loan figures of each account onto it, in one statement for all accounts.
+        Figures older than the account's are left alone (a back-filled history does not undo today's
+        feed); a figure not given keeps its value. ``loan_exception_since`` starts with an exception
+        (overdue or in arrears) and is emptied when the feed clears the loan."""
+        if not loans:
+            return
+        ids = list(loans)
+        self.env.execute_query(SQL(
+            """UPDATE bank_account a
+                  SET days_overdue = n.days, arrears_amount = n.arrears, loan_figures_date = n.date,
+                      loan_exception_since = CASE
+                          WHEN n.days = 0 AND n.arrears = 0 THEN NULL
+                          ELSE COALESCE(a.loan_exception_since, n.date) END
+                 FROM (SELECT v.id, v.date,
+                              COALESCE(v.days, b.days_overdue, 0) AS days,
+                              COALESCE(v.arrears, b.arrears_amount, 0) AS arrears
+                         FROM unnest(%(ids)s::int[], %(dates)s::date[], %(days)s::int[], %(arrears)s::numeric[])
+                              AS v(id, date, days, arrears)
+                         JOIN bank_account b ON b.id = v.id) n
+                WHERE a.id = n.id AND (a.loan_figures_date IS NULL OR a.loan_figures_date <= n.date)""",
+            ids=ids, dates=[loans[i][0] for i in ids], days=[loans[i][1] for i in ids],
+            arrears=[loans[i][2] for i in ids],
+        ))
 
     @api.model
     def _accounts_by_number(self, numbers):

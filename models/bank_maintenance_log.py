@@ -29,6 +29,7 @@ LOG_TYPES = [
     ("introduction", "Introduction call"),
     ("large_movement", "Large fund movement"),
     ("escalation", "Joint maintenance"),
+    ("post_loan", "Post-loan check"),
     ("sale", "Sales contact"),
     ("service", "Service"),
     ("other", "Other"),

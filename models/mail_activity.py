@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.tools import html2plaintext
 
 from .bank_maintenance_log import CONTACT_CHANNELS, LOG_OUTCOMES
+from .bank_maintenance_log_outcome import CHECK_MODES, SATISFACTION_LEVELS
 
 
 class MailActivity(models.Model):
@@ -69,6 +70,11 @@ class MailActivity(models.Model):
         # sudo: the caller's own RM record, whatever the RM rules let them read.
         rm = self.env["bank.rm"].sudo().search([("user_id", "=", self.env.uid)], limit=1)
         text = html2plaintext(feedback).strip() if feedback else ""
+        # sudo: the ledger names the loan a post-loan check was planned for, whoever does it.
+        planned = self.env["bank.maintenance.plan"].sudo().search([
+            ("activity_id", "in", activities.ids), ("kind", "=", "post_loan"),
+        ])
+        loans = {plan.activity_id.id: plan.ref_id for plan in planned}
         vals_list = []
         for activity in activities:
             partner = customers.get(activity.res_id)
@@ -90,8 +96,27 @@ class MailActivity(models.Model):
                 else activity.activity_type_id.bank_default_minutes or 10,
                 "activity_type_id": activity.activity_type_id.id,
                 "activity_deadline": activity.date_deadline,
+                **self._bank_log_outcome_vals(activity, loans),
             })
         return vals_list
+
+    def _bank_log_outcome_vals(self, activity, loans):
+        """What the done form found out (models/bank_maintenance_log_outcome.py): the customer's
+        satisfaction, and for a post-loan check the loan, on site or off site, the findings and
+        whether a risk signal was raised. Values outside the selections are dropped."""
+        ctx = self.env.context
+        vals = {}
+        if ctx.get("bank_log_satisfaction") in dict(SATISFACTION_LEVELS):
+            vals["satisfaction"] = ctx["bank_log_satisfaction"]
+        if activity.activity_type_id.bank_log_type == "post_loan":
+            if loans.get(activity.id):
+                vals["account_id"] = loans[activity.id]
+            if ctx.get("bank_log_check_mode") in dict(CHECK_MODES):
+                vals["check_mode"] = ctx["bank_log_check_mode"]
+            if isinstance(ctx.get("bank_log_findings"), str):
+                vals["findings"] = ctx["bank_log_findings"]
+            vals["risk_signal"] = bool(ctx.get("bank_log_risk_signal"))
+        return vals
 
     @api.model
     def _bank_redirect_to_backup(self, vals_list):

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import math
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -28,6 +30,53 @@ class ResConfigSettings(models.TransientModel):
         string="VIP time share target", config_parameter=_PARAM + "vip_time_share_target", default=0.7,
         help="Share of logged minutes an RM should spend on tiered customers (0.7 = 70 %).",
     )
+
+    # Customer state and post-loan checks (models/res_partner_state.py, models/bank_post_loan.py).
+    bank_assets_falling_months = fields.Integer(
+        string="Assets falling: month-end drops", config_parameter=_PARAM + "assets_falling_months", default=3,
+        help="A customer's assets are falling when their AUM dropped at this many consecutive month-ends.",
+    )
+    bank_dormant_days = fields.Integer(
+        string="Dormant after (days)", config_parameter=_PARAM + "dormant_days", default=180,
+        help="A customer is dormant when no balance of theirs changed for this many days.",
+    )
+    bank_loan_alarm_days = fields.Integer(
+        string="Loan alarm beyond (days overdue)", config_parameter=_PARAM + "loan_alarm_days", default=10,
+        help="A loan overdue for more days than this is an alarm for the unit head too (10: day 11 is an alarm).",
+    )
+    bank_post_loan_min_amount = fields.Float(
+        string="Post-loan checks from (contract amount)", config_parameter=_PARAM + "post_loan_min_amount",
+        default=100000, help="Loans of at least this contract amount (company currency) get periodic post-loan checks.",
+    )
+    bank_post_loan_interval_days = fields.Integer(
+        string="Post-loan check interval (days)", config_parameter=_PARAM + "post_loan_interval_days", default=90,
+    )
+
+    @api.constrains(
+        "bank_assets_falling_months", "bank_dormant_days", "bank_loan_alarm_days", "bank_post_loan_min_amount",
+        "bank_post_loan_interval_days",
+    )
+    def _check_bank_state_settings(self):
+        for settings in self:
+            if not 1 <= settings.bank_assets_falling_months <= 12:
+                raise ValidationError(self.env._(
+                    "Settings: the month-end drops of falling assets must be between 1 and 12."
+                ))
+            if not 1 <= settings.bank_dormant_days <= 3660:
+                raise ValidationError(self.env._("Settings: the dormant days must be between 1 and 3660."))
+            if not 0 <= settings.bank_loan_alarm_days <= 365:
+                raise ValidationError(self.env._(
+                    "Settings: the days overdue of a loan alarm must be between 0 and 365."
+                ))
+            amount = settings.bank_post_loan_min_amount
+            if not (math.isfinite(amount) and amount > 0):
+                raise ValidationError(self.env._(
+                    "Settings: the contract amount of post-loan checks must be a finite amount above 0."
+                ))
+            if not 1 <= settings.bank_post_loan_interval_days <= 3660:
+                raise ValidationError(self.env._(
+                    "Settings: the post-loan check interval must be between 1 and 3660 days."
+                ))
 
     @api.constrains(
         "bank_birthday_greeting_days", "bank_holiday_greeting_days", "bank_maturity_followup_days",

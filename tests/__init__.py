@@ -42,3 +42,6 @@ from . import test_appraisal_campaign_tours
 from . import test_kpi_measures
 from . import test_appraisal_annual
 from . import test_peer_review
+from . import test_loan_state
+from . import test_customer_state
+from . import test_customer_state_tours

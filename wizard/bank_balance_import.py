@@ -8,11 +8,14 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 _COLUMNS = ["account_no", "date", "balance"]
+# Optional columns of loan accounts (SPEC §9a): empty cells on the other rows.
+_LOAN_COLUMNS = ["days_overdue", "arrears_amount"]
 
 
 class BankBalanceImport(models.TransientModel):
-    """Load a CSV of balances (``account_no,date,balance``) through ``load_balances``:
-    the same validation and the same all-or-nothing rule as the API."""
+    """Load a CSV of balances (``account_no,date,balance``, optionally followed by the loan
+    columns ``days_overdue,arrears_amount``) through ``load_balances``: the same validation and
+    the same all-or-nothing rule as the API."""
 
     _name = "bank.balance.import"
     _description = "Import balances"
@@ -54,14 +57,17 @@ class BankBalanceImport(models.TransientModel):
             raise UserError(self.env._("The file is not a UTF-8 CSV file.")) from error
         reader = csv.reader(io.StringIO(content))
         header = [cell.strip().lower() for cell in next(reader, [])]
-        if header != _COLUMNS:
+        if header not in (_COLUMNS, _COLUMNS + _LOAN_COLUMNS):
             raise UserError(
                 self.env._(
-                    "The first line must be exactly %(expected)s, not %(found)s.",
+                    "The first line must be exactly %(expected)s (or %(with_loans)s), not %(found)s.",
                     expected=",".join(_COLUMNS),
+                    with_loans=",".join(_COLUMNS + _LOAN_COLUMNS),
                     found=",".join(header) or self.env._("an empty line"),
                 )
             )
         # Every line counts, so that "Row N" in the errors is the N-th line after the header;
         # a line with the wrong number of cells is passed on as a bad row.
-        return [dict(zip(_COLUMNS, cells, strict=True)) if len(cells) == 3 else None for cells in reader]
+        return [
+            dict(zip(header, cells, strict=True)) if len(cells) == len(header) else None for cells in reader
+        ]
