@@ -324,7 +324,10 @@ class TestTierEngine(TierCase):
             self.assertTrue(crashed)
             self.env.cr.execute("ROLLBACK TO SAVEPOINT cron_progress")
             self.env.invalidate_all(flush=False)
-            done_first = self.env["res.partner"].search([("bank_evaluated_on", "=", today)])
+            # Ours only: demo customers installed on the frozen day carry the same date.
+            done_first = self.env["res.partner"].search(
+                [("is_bank_customer", "=", True), ("bank_evaluated_on", "=", today)]
+            )
             self.assertEqual(done_first.ids, calls[0], "the first batch was kept")
             self.env["res.partner"]._cron_bank_evaluate()
         evaluated = self.env["res.partner"].with_context(active_test=False).search(
