@@ -77,6 +77,12 @@ class TestAppraisalViews(AppraisalCase):
             [("rm_id", "in", self.rms.ids)], ["pay_coefficient"], ["__count"])
         self.assertEqual({g["pay_coefficient"]: g["__count"] for g in groups}, {1.3: 1, 0.0: 2})
 
+    def test_form_explains_the_bottom_flag_and_hides_steps_by_can_fields(self):
+        arch = self.env["bank.appraisal"].with_user(self.user_hr).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="bottom_flag_note"', arch, "where the flag shows, the product says what it means")
+        for step in ("compute", "review", "send_back", "publish", "correct"):
+            self.assertRegex(arch, f'name="action_{step}"[^>]*invisible="not can_{step}"')
+
     def test_reviewer_saves_the_manual_values_from_the_form(self):
         appraisal = self.generate().filtered(lambda a: a.rm_id == self.rm_a)
         with Form(appraisal.with_user(self.user_supervisor)) as form:
