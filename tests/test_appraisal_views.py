@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from datetime import date
+
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form
@@ -122,6 +124,37 @@ class TestAppraisalViews(AppraisalCase):
         as_supervisor.action_review()
         with self.assertRefused(AccessError, "(?i)reviewed"):
             as_supervisor.write({"line_ids": [Command.update(line.id, {"manual_value": 1})]})
+
+
+class TestAppraisalConfigurationViews(AppraisalCase):
+    """Plans through their form: lines while a draft, read-only once in force."""
+
+    def test_admin_builds_a_plan_in_the_form_then_it_is_read_only(self):
+        with Form(self.env["bank.appraisal.plan"].with_user(self.user_admin)) as form:
+            form.name = "T form plan"
+            form.date_start = date(2027, 2, 1)
+            for kpi, weight in ((self.kpi_x, 70), (self.kpi_y, 30)):
+                with form.line_ids.new() as line:
+                    line.kpi_id = kpi
+                    line.weight = weight
+                    line.target = 10
+            self.assertEqual(form.weight_total, 100)
+        plan = form.record
+        self.assertTrue(plan.can_activate)
+        plan.action_activate()
+        self.assertEqual((plan.state, plan.can_activate, plan.can_new_version), ("active", False, True))
+        with Form(plan) as form, self.assertRaises(AssertionError):
+            with form.line_ids.edit(0) as line:
+                line.weight = 50
+        self.assertEqual(plan.line_ids.mapped("weight"), [70.0, 30.0])
+        self.assertFalse(plan.with_user(self.user_office).can_new_version, "only the bank's administrator")
+
+    def test_settings_link_to_the_pay_bands(self):
+        admin = self.env.ref("base.user_admin")
+        arch = self.env["res.config.settings"].with_user(admin).get_views([(False, "form")])["views"]["form"]["arch"]
+        action = self.env.ref(PREFIX + "bank_pay_band_action")
+        self.assertIn(f'name="{action.id}"', arch)
+        self.assertIn('name="bank_annual_weight_supervisor"', arch)
 
 
 class TestAppraisalSettings(AppraisalCase):
