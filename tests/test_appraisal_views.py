@@ -3,7 +3,7 @@ from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form
+from odoo.tests import Form, HttpCase, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import PREFIX
@@ -184,3 +184,33 @@ class TestAppraisalSettings(AppraisalCase):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 self.env["res.config.settings"].with_user(user).create({"bank_annual_weight_monthly": 100})
         self.assertEqual(self.env.company.bank_annual_weight_monthly, 60)
+
+
+@tagged("post_install", "-at_install")
+class TestAppraisalFormRpc(HttpCase, AppraisalCase):
+    """The form's save over JSON-RPC (``web_save``, as the web client sends it): the reviewer's
+    manual values pass, the RM's are refused."""
+
+    def call(self, login, model, method, args, kwargs=None):
+        from .test_rpc_probes import TestRpcProbes
+
+        return TestRpcProbes.call(self, login, model, method, args, kwargs)
+
+    def test_web_save_of_the_lines(self):
+        appraisal = self.generate().filtered(lambda a: a.rm_id == self.rm_a)
+        line_x = appraisal.line_ids.filtered(lambda line: line.kpi_id == self.kpi_x)
+        save = {"line_ids": [[1, line_x.id, {"manual_value": 40}]], "supervisor_score": 70}
+        _result, error = self.call("t_rm_a", "bank.appraisal", "web_save", [appraisal.ids, save],
+                                   {"specification": {}})
+        self.assertRegex(error or "", "Entered value|Supervisor score")
+        line_x.invalidate_recordset()
+        self.assertEqual(line_x.manual_value, 0.0)
+        _result, error = self.call("t_supervisor", "bank.appraisal", "web_save", [appraisal.ids, save],
+                                   {"specification": {}})
+        self.assertIsNone(error)
+        self.env.invalidate_all()
+        self.assertEqual((line_x.manual_value, appraisal.supervisor_score), (40.0, 70.0))
+        _result, error = self.call("t_supervisor", "bank.appraisal", "web_save",
+                                   [appraisal.ids, {"line_ids": [[0, 0, {"kpi_id": self.kpi_x.id}]]}],
+                                   {"specification": {}})
+        self.assertRegex(error or "", "come from its plan")
