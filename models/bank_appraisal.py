@@ -32,10 +32,13 @@ class BankAppraisal(models.Model):
     _order = "date_from desc, rank, id"
     # The guard (models/bank_guard_mixin.py): the system sets the figures, owners and states; the
     # reviewer writes the supervisor's part in the review step; published appraisals are sealed.
+    # ``line_ids`` is not an action field so that the form saves the manual values entered in its
+    # lines: every command on them is the line's own guard's (no create, no unlink, no field but
+    # the manual value, and that in the review step only; tests/test_appraisal_views.py).
     _bank_action_fields = frozenset({
         "state", "rm_user_id", "unit_id", "grade_id", "plan_id", "company_id", "monthly_score", "monthly_count",
         "peer_score", "peer_review_count", "rank", "unit_rank", "bottom_flag", "computed_on", "reviewed_by_id",
-        "reviewed_on", "published_by_id", "published_on", "superseded", "line_ids", "corrected_id",
+        "reviewed_on", "published_by_id", "published_on", "superseded", "corrected_id",
     })
     _bank_fixed_fields = frozenset({"rm_id", "period", "date_from", "date_to"})
     _bank_field_steps = {"supervisor_score": "review", "supervisor_comment": "review"}

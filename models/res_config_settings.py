@@ -52,6 +52,39 @@ class ResConfigSettings(models.TransientModel):
         string="Post-loan check interval (days)", config_parameter=_PARAM + "post_loan_interval_days", default=90,
     )
 
+    # The appraisal (models/res_company_appraisal.py): company fields checked together by the
+    # company's constraint (the three annual weights add up to 100). Not related fields like
+    # bank_tz: their inverse writes the company one field at a time, so changing the weights would
+    # trip the constraint halfway; ``set_values`` writes them in one ``write``. Only system
+    # administrators (base.group_system) reach this screen.
+    bank_appraisal_cap = fields.Float(string="Default achievement cap (%)")
+    bank_annual_weight_monthly = fields.Float(string="Annual weight of the monthly scores (%)")
+    bank_annual_weight_peer = fields.Float(string="Annual weight of the peer review (%)")
+    bank_annual_weight_supervisor = fields.Float(string="Annual weight of the supervisor (%)")
+    bank_bottom_share = fields.Float(string="Bottom share (%)")
+    bank_bottom_count = fields.Integer(string="Bottom count")
+    bank_bottom_min_ranked = fields.Integer(string="Flag at least one from")
+
+    def _bank_appraisal_setting_names(self):
+        return [
+            "bank_appraisal_cap", "bank_annual_weight_monthly", "bank_annual_weight_peer",
+            "bank_annual_weight_supervisor", "bank_bottom_share", "bank_bottom_count", "bank_bottom_min_ranked",
+        ]
+
+    @api.model
+    def get_values(self):
+        values = super().get_values()
+        company = self.env.company
+        values.update({name: company[name] for name in self._bank_appraisal_setting_names()})
+        return values
+
+    def set_values(self):
+        super().set_values()
+        values = {name: self[name] for name in self._bank_appraisal_setting_names()}
+        company = self.company_id
+        if any(company[name] != value for name, value in values.items()):
+            company.write(values)
+
     @api.constrains(
         "bank_assets_falling_months", "bank_dormant_days", "bank_loan_alarm_days", "bank_post_loan_min_amount",
         "bank_post_loan_interval_days",
