@@ -84,6 +84,8 @@
         "data/bank_appraisal_annual_data.xml",
         "views/bank_peer_review_views.xml",
         "wizard/bank_appraisal_run_views.xml",
+        "wizard/bank_appraisal_ranking_report_views.xml",
+        "report/bank_appraisal_ranking_report.xml",
         "data/bank_customer_state_data.xml",
         "views/res_partner_state_views.xml",
         "views/bank_satisfaction_views.xml",
@@ -104,6 +106,7 @@
         "demo/crm_lead_demo.xml",
         "demo/bank_journal_demo.xml",
         "demo/bank_customer_state_demo.xml",
+        "demo/bank_appraisal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
