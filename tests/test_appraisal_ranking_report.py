@@ -154,6 +154,9 @@ class TestRankingReportAccess(RankingCase):
         self.assertFalse(wizard.unit_id)
         self.assertTrue(wizard.can_print)
         self.assertEqual(wizard.action_print()["report_name"], REPORT)
+        other = self.env["res.company"].create({"name": "T Other bank"})
+        with self.assertRefused(UserError, "Company"):
+            self.wizard(company_id=other.id)
 
     def test_rm_unit_head_and_hr_may_not_print(self):
         self.publish_november()

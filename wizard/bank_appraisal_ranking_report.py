@@ -17,15 +17,18 @@ class BankAppraisalRankingReport(models.TransientModel):
     a unit and the units below it, by rank, with the figures of their appraisal and signature lines.
 
     The official ranking is that of the published appraisals (a published correction replaces
-    the appraisal it corrects); the office may print the provisional one of a period still in
-    review. The RM office prints any scope; a supervisor prints the units they oversee. The
-    appraisals are read as the user who prints (``_compute_appraisal_ids``): their record rules
-    decide what the report holds (security/bank_appraisal_security.xml), never a sudo()."""
+    the appraisal it corrects); a provisional one, with the appraisals not yet published, may be
+    printed while a period is in review. The RM office prints any scope of its company, a
+    supervisor the units they oversee. The appraisals are read as the user who prints
+    (``_compute_appraisal_ids``): their record rules decide what the report holds
+    (security/bank_appraisal_security.xml), never a sudo()."""
 
     _name = "bank.appraisal.ranking.report"
     _description = "Appraisal ranking report"
     _inherit = ["bank.guard.mixin"]
     _bank_steps = {"print": ()}
+    # The company is the user's, never given (docs/guards.md: an action field).
+    _bank_action_fields = frozenset({"company_id"})
     # A refusal names the field it is about: the scope (the wizard has no state).
     _bank_state_field = "unit_id"
 
