@@ -89,6 +89,8 @@
         "views/bank_appraisal_plan_views.xml",
         "views/bank_pay_band_views.xml",
         "views/res_config_settings_appraisal_views.xml",
+        "wizard/bank_appraisal_ranking_report_views.xml",
+        "report/bank_appraisal_ranking_report.xml",
         "data/bank_customer_state_data.xml",
         "views/res_partner_state_views.xml",
         "views/bank_satisfaction_views.xml",
@@ -109,6 +111,7 @@
         "demo/crm_lead_demo.xml",
         "demo/bank_journal_demo.xml",
         "demo/bank_customer_state_demo.xml",
+        "demo/bank_appraisal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

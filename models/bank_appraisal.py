@@ -114,22 +114,23 @@ class BankAppraisal(models.Model):
 
     @api.depends("rm_id.name", "period", "date_from", "date_to")
     def _compute_name(self):
-        periods = dict(self._fields["period"]._description_selection(self.env))
         for appraisal in self:
             appraisal.name = self._bank_name(
-                appraisal.rm_id.name, appraisal.period, appraisal.date_from, appraisal.date_to, periods,
+                appraisal.rm_id.name, appraisal.period, appraisal.date_from, appraisal.date_to,
             )
 
     @api.model
-    def _bank_name(self, rm_name, period, date_from, date_to, periods):
-        """The stored name: RM, period (``periods``: its labels) and month, year or dates."""
+    def _bank_name(self, rm_name, period, date_from, date_to):
+        """The stored name, the same in every language (it is stored once, whoever's language made
+        it; the period's label is shown by its own field): the RM and the month (2026-11), the
+        year (2026) or the dates (2026-01-01–2026-03-31)."""
         if period == "monthly" and date_from:
             label = date_from.strftime("%Y-%m")
         elif period == "annual" and date_from:
             label = str(date_from.year)
         else:
-            label = f"{date_from or ''} – {date_to or ''}"
-        return f"{rm_name or ''} {periods.get(period, '')} {label}"
+            label = f"{date_from or ''}–{date_to or ''}"
+        return f"{rm_name or ''} {label}"
 
     @api.depends("period", "line_ids.score", "monthly_score", "peer_score", "supervisor_score")
     def _compute_total_score(self):

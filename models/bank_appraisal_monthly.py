@@ -105,8 +105,7 @@ class BankAppraisal(models.Model):
         (the creation of a draft is no event)."""
         if not rms:
             return self.browse()
-        periods = dict(self._fields["period"]._description_selection(self.env))
-        names = [self._bank_name(rm.name, period, date_from, date_to, periods) for rm in rms]
+        names = [self._bank_name(rm.name, period, date_from, date_to) for rm in rms]
         now = self.env.cr.now()
         ids = [row[0] for row in self.env.execute_query(SQL(
             """INSERT INTO bank_appraisal (rm_id, rm_user_id, unit_id, grade_id, company_id, name, period, date_from,

@@ -163,6 +163,10 @@ class TestAppraisalAnnual(AnnualCase):
         self.run_annual()
         self.assertEqual(self.flagged(by_rm), {self.rm_d})
 
+    def test_stored_name_is_the_rm_and_the_year(self):
+        annual = self.by_rm(self.run_annual())
+        self.assertEqual(annual[self.rm_a].name, "t_rm_a 2026")
+
     def test_run_refusals(self):
         Appraisal = self.env["bank.appraisal"]
         for user in (self.user_supervisor, self.user_rm_a, self.user_hr):
@@ -171,7 +175,7 @@ class TestAppraisalAnnual(AnnualCase):
         for year in ("2026", 1899, 2200, True, 2026.0, None):
             with self.assertRefused(ValidationError, "parameter year"):
                 Appraisal.with_user(self.user_office).generate_annual(year)
-        self.assertFalse(Appraisal.search([("period", "=", "annual")]))
+        self.assertFalse(Appraisal.search([("period", "=", "annual"), ("rm_id", "in", self.rms.ids)]))
 
     def test_run_wizard(self):
         wizard = self.env["bank.appraisal.run"].with_user(self.user_office).create({

@@ -35,6 +35,16 @@ class AppraisalCase(BankCase):
         # Only our RMs serve in the month: the demo's RMs joined after it.
         other = cls.env["bank.rm"].with_context(active_test=False).search([("id", "not in", cls.rms.ids)])
         other.write({"date_joined": date(2027, 1, 1)})
+        cls.only_our_appraisals()
+
+    @classmethod
+    def only_our_appraisals(cls):
+        """Take every appraisal but those of our RMs out of the bank (by SQL: nobody deletes an
+        appraisal; the test's transaction is rolled back), so that the ranks and the company's
+        searches count only the test's own: the demo data's months may be ours."""
+        cls.env.flush_all()
+        cls.env.cr.execute("DELETE FROM bank_appraisal WHERE rm_id NOT IN %s", [tuple(cls.rms.ids)])
+        cls.env.invalidate_all()
 
     def generate(self, user=None):
         Appraisal = self.env["bank.appraisal"].with_user(user or self.user_office)
@@ -75,6 +85,18 @@ class TestAppraisalCore(AppraisalCase):
         self.assertEqual([by_rm[rm].rank for rm in (self.rm_a, self.rm_b, self.rm_c)], [1, 2, 3])
         appraisals.with_user(self.user_office).action_publish()
         self.assertEqual(set(appraisals.mapped("state")), {"published"})
+
+    def test_stored_name_is_the_same_in_every_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        Appraisal = self.env["bank.appraisal"].with_user(self.user_office).with_context(lang="zh_CN")
+        appraisals = Appraisal.browse(Appraisal.generate_monthly(self.month))
+        self.assertEqual(sorted(appraisals.mapped("name")), ["t_rm_a 2026-11", "t_rm_b 2026-11", "t_rm_c 2026-11"])
+        # Recomputed (the RM's name changed) in another language: the same shape.
+        self.user_rm_a.with_context(lang="zh_CN").name = "王芳"
+        self.assertEqual(appraisals.filtered(lambda a: a.rm_id == self.rm_a).name, "王芳 2026-11")
+        self.assertEqual(
+            Appraisal._bank_name("王芳", "special", date(2026, 1, 1), date(2026, 3, 31)), "王芳 2026-01-01–2026-03-31",
+        )
 
     def test_coefficient_band_boundaries(self):
         bands = self.env["bank.pay.band"].search([])
@@ -137,8 +159,9 @@ class TestAppraisalCore(AppraisalCase):
         other = appraisals.filtered(lambda a: a.rm_id == self.rm_b)
         with self.assertRaises(AccessError):
             other.with_user(self.user_rm_a).read(["total_score"])
-        self.assertFalse(self.env["bank.appraisal"].with_user(self.user_hr).search([]))
-        self.assertEqual(self.env["bank.appraisal"].with_user(self.user_head_1).search([]), self.env["bank.appraisal"])
+        ours = [("rm_id", "in", self.rms.ids)]
+        self.assertFalse(self.env["bank.appraisal"].with_user(self.user_hr).search(ours))
+        self.assertFalse(self.env["bank.appraisal"].with_user(self.user_head_1).search(ours))
 
     def test_plan_in_force_is_read_only(self):
         with self.assertRefused(AccessError, "In force|in force"):

@@ -7,3 +7,4 @@ from . import bank_handover_reject
 from . import bank_dossier_register_report
 from . import bank_activity_done
 from . import bank_appraisal_run
+from . import bank_appraisal_ranking_report
