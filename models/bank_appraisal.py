@@ -132,17 +132,28 @@ class BankAppraisal(models.Model):
             label = f"{date_from or ''}–{date_to or ''}"
         return f"{rm_name or ''} {label}"
 
-    @api.depends("period", "line_ids.score", "monthly_score", "peer_score", "supervisor_score")
+    @api.depends("period", "line_ids.score", "monthly_score", "monthly_count", "peer_score", "peer_review_count",
+                 "supervisor_score")
     def _compute_total_score(self):
         for appraisal in self:
             if appraisal.period == "annual":
-                company = appraisal.company_id or self.env.company
-                appraisal.total_score = round(
-                    (appraisal.monthly_score * company.bank_annual_weight_monthly
-                     + appraisal.peer_score * company.bank_annual_weight_peer
-                     + appraisal.supervisor_score * company.bank_annual_weight_supervisor) / 100.0, 2)
+                appraisal.total_score = appraisal._bank_annual_total()
             else:
                 appraisal.total_score = round(sum(appraisal.line_ids.mapped("score")), 2)
+
+    def _bank_annual_total(self):
+        """The weighted mean of the annual parts that exist: a part without figures (no published
+        month in the year, no colleague to review an RM alone in their unit) is left out and the
+        other weights count in proportion, so nobody is ranked down for what they could not have.
+        The supervisor's part always counts (entered at the review)."""
+        company = self.company_id or self.env.company
+        parts = [(self.supervisor_score, company.bank_annual_weight_supervisor)]
+        if self.monthly_count:
+            parts.append((self.monthly_score, company.bank_annual_weight_monthly))
+        if self.peer_review_count:
+            parts.append((self.peer_score, company.bank_annual_weight_peer))
+        weight = sum(w for _score, w in parts)
+        return round(sum(score * w for score, w in parts) / weight, 2) if weight else 0.0
 
     @api.depends("period", "total_score")
     def _compute_pay_coefficient(self):

@@ -39,7 +39,8 @@ class TestAppraisalAnnual(AnnualCase):
         # (88 + 112 + 100) / 3; the superseded 70 and the unpublished September are left out.
         self.assertEqual((annual.monthly_score, annual.monthly_count), (100.0, 3))
         self.assertEqual((by_rm[self.rm_b].monthly_score, by_rm[self.rm_b].monthly_count), (100.0, 2))
-        self.assertEqual(annual.total_score, 60.0)  # 60 % of 100, no peer review nor supervisor yet
+        # No peer review: the monthly (60) and supervisor (20, not yet entered) parts share the weight.
+        self.assertEqual(annual.total_score, 75.0)  # (100 × 60 + 0 × 20) / 80
         self.assertEqual(annual.unit_id, self.outlet_1)
         # The run is idempotent: the same appraisals, the same figures.
         self.assertEqual(self.run_annual(), self.env["bank.appraisal"].browse([a.id for a in by_rm.values()]))
@@ -51,13 +52,18 @@ class TestAppraisalAnnual(AnnualCase):
         annual = self.by_rm(self.run_annual())[self.rm_a]
         self.assertEqual((annual.peer_score, annual.peer_review_count), (75.0, 2))
         self.supervise(annual, 90)
-        # 60 / 20 / 20: 0 + 75 × 0.2 + 90 × 0.2
-        self.assertEqual(annual.total_score, 33.0)
+        # 60 / 20 / 20, no published month: the peer and supervisor parts share the weight.
+        self.assertEqual(annual.total_score, 82.5)  # (75 × 20 + 90 × 20) / 40
         self.env.company.write({
             "bank_annual_weight_monthly": 50, "bank_annual_weight_peer": 30, "bank_annual_weight_supervisor": 20,
         })
         self.run_annual()
-        self.assertEqual(annual.total_score, 40.5)  # 75 × 0.3 + 90 × 0.2
+        self.assertEqual(annual.total_score, 81.0)  # (75 × 30 + 90 × 20) / 50
+        # With a published month (score 100) all three parts count at their weights.
+        self.monthly(self.first_of(10), {}, publish=self.rms)
+        self.run_annual()
+        self.assertEqual((annual.monthly_score, annual.monthly_count), (100.0, 1))
+        self.assertEqual(annual.total_score, 90.5)  # 100 × 0.5 + 75 × 0.3 + 90 × 0.2
 
     def annual_with_scores(self, scores):
         """Annual appraisals whose supervisor scores are ``scores`` ({rm: score}), then ranked."""

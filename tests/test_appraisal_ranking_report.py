@@ -111,15 +111,16 @@ class TestRankingReport(RankingCase):
             annual[rm].with_user(self.reviewer_of(rm)).action_review()
         self.env["bank.appraisal"].browse([a.id for a in annual.values()]).with_user(self.user_office).action_publish()
         rows, html = self.rows(self.wizard(period="annual", year=2026))
-        self.assertEqual([rm for rm, _cells in rows], [self.rm_a, self.rm_d, self.rm_e, self.rm_b, self.rm_c])
+        self.assertEqual([rm for rm, _cells in rows], [self.rm_a, self.rm_b, self.rm_d, self.rm_e, self.rm_c])
         figures = {rm: (c["rank"], c["monthly"], c["peer"], c["supervisor"], c["score"], c["bottom"])
                    for rm, c in rows}
-        # 60 % monthly mean + 20 % peers + 20 % supervisor (company defaults).
+        # 60 % monthly mean + 20 % peers + 20 % supervisor (company defaults); without peer reviews
+        # (B and C are alone in their units) the monthly and supervisor parts share the weight.
         self.assertEqual(figures[self.rm_a], ("1", "120.00 (1)", "85.00 (2)", "90.00", "107.00", ""))
-        self.assertEqual(figures[self.rm_d], ("2", "100.00 (1)", "65.00 (2)", "80.00", "89.00", ""))
-        self.assertEqual(figures[self.rm_e], ("3", "100.00 (1)", "60.00 (2)", "70.00", "86.00", ""))
-        self.assertEqual(figures[self.rm_b], ("4", "112.00 (1)", "0.00 (0)", "80.00", "83.20", ""))
-        self.assertEqual(figures[self.rm_c], ("5", "30.00 (1)", "0.00 (0)", "60.00", "30.00", "Flagged for review"))
+        self.assertEqual(figures[self.rm_b], ("2", "112.00 (1)", "0.00 (0)", "80.00", "104.00", ""))
+        self.assertEqual(figures[self.rm_d], ("3", "100.00 (1)", "65.00 (2)", "80.00", "89.00", ""))
+        self.assertEqual(figures[self.rm_e], ("4", "100.00 (1)", "60.00 (2)", "70.00", "86.00", ""))
+        self.assertEqual(figures[self.rm_c], ("5", "30.00 (1)", "0.00 (0)", "60.00", "37.50", "Flagged for review"))
         self.assertIn("not a dismissal", html, "the note says what the flag means")
         self.assertNotIn("o_bank_coefficient", html)
 
