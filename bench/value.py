@@ -1,8 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 # make bench: the monthly customer value snapshot and the nightly state flags at scale, in their own
 # database `bank_bench_value` (never the demo one). Runs inside `odoo shell` (``env`` is given).
-# Sizes come from the environment: BENCH_VALUE_CUSTOMERS (100000), BENCH_VALUE_DAYS (100: daily
-# balances over the last days, covering the month before and the one before it).
+# Sizes come from the environment: BENCH_VALUE_CUSTOMERS (100000), BENCH_VALUE_DAYS (100: balances
+# over the last days, covering the month before and the one before it), BENCH_VALUE_STEP_DAYS (1: a
+# balance row every day).
 # The data is generated once, directly in SQL, as bench/tiers.py generates it (customers with three
 # accounts and a balance a day), plus a credit loan for every tenth customer and two contacts per
 # customer in the month; later runs reuse it.
@@ -16,6 +17,7 @@ from odoo.tools import SQL
 
 N = int(os.environ.get("BENCH_VALUE_CUSTOMERS", 100000))
 DAYS = int(os.environ.get("BENCH_VALUE_DAYS", 100))
+STEP = int(os.environ.get("BENCH_VALUE_STEP_DAYS", 1))
 cr = env.cr  # noqa: F821 (given by odoo shell)
 env = env(context={"tracking_disable": True})  # noqa: F821
 today = env.company._bank_today()
@@ -34,7 +36,7 @@ def say(message):
 
 existing = env["res.partner"].search_count([("bank_customer_no", "=like", "B%"), ("is_bank_customer", "=", True)])
 if existing < N:
-    say(f"generating {N} customers, their accounts, a balance a day over {DAYS} days and contacts (SQL)")
+    say(f"generating {N} customers, their accounts, a balance every {STEP} day(s) over {DAYS} days, contacts (SQL)")
     started = time.perf_counter()
     cr.execute(SQL(
         """INSERT INTO res_partner (name, complete_name, is_bank_customer, bank_customer_no, active, type,
@@ -54,6 +56,12 @@ if existing < N:
               AND NOT EXISTS (SELECT 1 FROM bank_account a WHERE a.partner_id = p.id)""",
         cny.id, env.company.id,
     ))
+    # Secondary indexes are rebuilt once after the bulk insert (as bench/tiers.py does).
+    cr.execute("""SELECT indexname, indexdef FROM pg_indexes
+                   WHERE tablename = 'bank_balance' AND indexdef NOT LIKE 'CREATE UNIQUE%'""")
+    secondary = cr.fetchall()
+    for name, _definition in secondary:
+        cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
     cr.execute(SQL(
         """INSERT INTO bank_balance (account_id, date, balance, partner_id, category_id, currency_id, company_id,
                                      create_date, write_date)
@@ -62,29 +70,28 @@ if existing < N:
                       * CASE WHEN a.kind = 'loan' THEN -1 ELSE 1 END,
                   a.partner_id, a.category_id, a.currency_id, a.company_id, now(), now()
              FROM bank_account a
-             CROSS JOIN generate_series(%s::date, %s::date - 1, interval '1 day') d
+             CROSS JOIN generate_series(%s::date, %s::date - 1, %s * interval '1 day') d
             WHERE a.account_no LIKE 'BA%%'
            ON CONFLICT (account_id, date) DO NOTHING""",
-        first_day, today,
+        first_day, today, STEP,
     ))
-    rm = env["bank.rm"].search([], limit=1)
-    if not rm:
-        unit = env["bank.org.unit"].create({"name": "Bench branch", "code": "BENCHV", "level": "branch"})
-        user = env["res.users"].create({"name": "Bench RM", "login": "bench_value_rm"})
-        rm = env["bank.rm"].create({"user_id": user.id, "unit_id": unit.id,
-                                    "grade_id": env.ref("bank_relationship_manager.rm_grade_rm").id})
+    for _name, definition in secondary:
+        cr.execute(definition)
     cr.execute(SQL(
         """INSERT INTO bank_maintenance_log (partner_id, rm_id, user_id, company_id, date, channel, log_type, summary,
                                              outcome, minutes, create_date, write_date)
-           SELECT p.id, %(rm)s, %(user)s, %(company)s, %(start)s::date + (p.id + k) %% 28,
+           SELECT p.id, NULL, %(user)s, %(company)s, %(start)s::date + (p.id + k) %% 28,
                   (ARRAY['phone', 'sms', 'wechat', 'visit', 'meeting'])[1 + (p.id + k) %% 5], 'periodic', 'Bench',
                   'done', 10, now(), now()
              FROM res_partner p CROSS JOIN generate_series(1, 2) k
-            WHERE p.is_bank_customer AND p.name LIKE 'Bench %%'""",
-        rm=rm.id, user=rm.user_id.id, company=env.company.id, start=month_start,
+            WHERE p.is_bank_customer AND p.name LIKE 'Bench %%'
+              AND NOT EXISTS (SELECT 1 FROM bank_maintenance_log l WHERE l.partner_id = p.id)""",
+        user=env.user.id, company=env.company.id, start=month_start,
     ))
     cr.execute("""UPDATE bank_account a SET balance = b.balance, balance_date = b.date
-                    FROM bank_balance b WHERE b.account_id = a.id AND b.date = %s::date - 1""", [today])
+                    FROM (SELECT DISTINCT ON (account_id) account_id, date, balance FROM bank_balance
+                           ORDER BY account_id, date DESC) b
+                   WHERE b.account_id = a.id""")
     cr.execute("ANALYZE bank_balance; ANALYZE bank_account; ANALYZE res_partner; ANALYZE bank_maintenance_log")
     cr.commit()
     say(f"generated in {time.perf_counter() - started:.1f} s")

@@ -58,7 +58,7 @@ class BankCustomerValue(models.Model):
     avg_loan = fields.Monetary(string="Average loans")
     loan_outstanding = fields.Monetary(string="Loans outstanding", help="Loan balances on the month's last day.")
     categories_held = fields.Integer(
-        string="Product categories held", help="Categories with a balance on the month's last day."
+        string="Product categories held", aggregator="avg", help="Categories with a balance on the month's last day."
     )
     contacts = fields.Integer(string="Contacts", help="Maintenance logs of the month.")
     income = fields.Monetary(string="Estimated income", help="Average balances × the categories' annual margins.")
@@ -69,11 +69,11 @@ class BankCustomerValue(models.Model):
     prev_value_id = fields.Many2one("bank.customer.value", string="Previous month", ondelete="restrict")
     contribution_prev = fields.Monetary(string="Contribution previous month")
     change_prev = fields.Monetary(string="Change vs previous month")
-    change_prev_pct = fields.Float(string="Change vs previous month (%)", digits=(16, 2))
+    change_prev_pct = fields.Float(string="Change vs previous month (%)", digits=(16, 2), aggregator="avg")
     last_year_value_id = fields.Many2one("bank.customer.value", string="Same month last year", ondelete="restrict")
     contribution_last_year = fields.Monetary(string="Contribution same month last year")
     change_last_year = fields.Monetary(string="Change vs last year")
-    change_last_year_pct = fields.Float(string="Change vs last year (%)", digits=(16, 2))
+    change_last_year_pct = fields.Float(string="Change vs last year (%)", digits=(16, 2), aggregator="avg")
     potential_score = fields.Float(
         string="Potential", digits=(5, 1), aggregator="avg",
         help="0-100: income, life stage, gap to the next tier, the potential flag, product categories not held.",

@@ -15,6 +15,8 @@ class BankServiceCost(models.Model):
     _inherit = ["bank.guard.mixin"]
     _order = "company_id, cost desc, channel"
     _rec_name = "channel"
+    # The guard (models/bank_guard_mixin.py): the company rule reads company_id.
+    _bank_fixed_fields = frozenset({"company_id"})
 
     channel = fields.Selection(CONTACT_CHANNELS, required=True)
     cost = fields.Monetary(

@@ -15,9 +15,11 @@ class ResPartner(models.Model):
 
     @api.depends("bank_value_ids")
     def _compute_bank_value_count(self):
-        counts = dict(self.env["bank.customer.value"]._read_group(
+        Value = self.env["bank.customer.value"]
+        # Users without access to the snapshots (HR, plain users) see no count rather than an error.
+        counts = dict(Value._read_group(
             [("partner_id", "in", self.ids)], ["partner_id"], ["__count"],
-        ))
+        )) if Value.has_access("read") else {}
         for partner in self:
             partner.bank_value_count = counts.get(partner, 0)
 
