@@ -169,6 +169,7 @@ class BankCustomerValue(models.Model):
     def action_correct(self):
         """Recompute this snapshot from today's data into a new row that references it (the old
         row is kept as it was); open the new row."""
+        self.ensure_one()
         self._bank_start_step("correct")
         run = self._bank_run_settings(*self._bank_month_bounds(self.date))
         ids = self._bank_customers().browse(self.partner_id.id)._bank_value_snapshot(
@@ -215,7 +216,7 @@ class BankCustomerValue(models.Model):
     @api.model
     def _bank_customers(self):
         # sudo: the run snapshots every customer, whoever starts it (an administrator, checked).
-        return self.env["res.partner"].sudo().with_context(active_test=False)
+        return self.env["res.partner"].sudo()
 
     @api.model
     def _bank_missing_domain(self, month_end):
@@ -229,7 +230,7 @@ class BankCustomerValue(models.Model):
             "start": month_start,
             "end": month_end,
             "rates": self.env["res.partner"]._bank_state_rates(month_end),
-            "categories": self.env["bank.product.category"].sudo().search_count([]),
+            "categories": self.env["bank.product.category"].search_count([]),
             "company": self.env.company,
             **self.env["res.config.settings"]._bank_value_settings(),
         }
