@@ -95,6 +95,13 @@
         "views/res_partner_state_views.xml",
         "views/bank_satisfaction_views.xml",
         "views/bank_customer_state_menus.xml",
+        "security/bank_customer_value_security.xml",
+        "data/bank_customer_value_data.xml",
+        "views/bank_customer_value_views.xml",
+        "views/bank_service_cost_views.xml",
+        "views/res_partner_value_views.xml",
+        "views/res_config_settings_value_views.xml",
+        "views/bank_customer_value_menus.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
@@ -112,6 +119,7 @@
         "demo/bank_journal_demo.xml",
         "demo/bank_customer_state_demo.xml",
         "demo/bank_appraisal_demo.xml",
+        "demo/bank_customer_value_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -70,3 +70,7 @@ from . import res_partner_satisfaction
 from . import bank_maintenance_log_outcome
 from . import bank_maintenance_plan_post_loan
 from . import bank_complaint_satisfaction
+from . import bank_service_cost
+from . import bank_customer_value
+from . import res_partner_value
+from . import res_config_settings_value

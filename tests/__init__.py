@@ -45,3 +45,5 @@ from . import test_peer_review
 from . import test_loan_state
 from . import test_customer_state
 from . import test_customer_state_tours
+from . import test_customer_value
+from . import test_customer_value_tours
