@@ -88,6 +88,7 @@
         "views/res_partner_state_views.xml",
         "views/bank_satisfaction_views.xml",
         "views/bank_customer_state_menus.xml",
+        "data/spreadsheet_dashboard_data.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
