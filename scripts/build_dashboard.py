@@ -30,7 +30,7 @@ F_UNIT = "brm-filter-unit"
 F_RM = "brm-filter-rm"
 
 GLOBAL_FILTERS = [
-    {"id": F_PERIOD, "type": "date", "label": "Period", "defaultValue": "last_12_months"},
+    {"id": F_PERIOD, "type": "date", "label": "Date range", "defaultValue": "last_12_months"},
     {"id": F_UNIT, "type": "relation", "label": "Unit", "modelName": "bank.org.unit"},
     # No default: an RM's record rules already restrict every figure to the customers they serve
     # (as primary or backup RM); a default "current user" would hide a unit head's whole unit.

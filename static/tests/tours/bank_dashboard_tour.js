@@ -26,9 +26,50 @@ async function waitForNumbers(model, cells) {
         if (values.every((value) => typeof value === "number")) {
             return values;
         }
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await sleep(100);
     }
     throw new Error(`scorecards not loaded: ${cells.map((cell) => cellValue(model, cell))}`);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits for every chart and every cell to load, then lists those in error (Odoo's charts show a
+ * failed data source as an empty chart, without any console error). */
+async function loadErrors(model) {
+    const getters = model.getters;
+    const chartIds = getters.getSheetIds().flatMap((id) => getters.getChartIds(id));
+    const odooCharts = chartIds.filter((id) => getters.getChart(id).type.startsWith("odoo_"));
+    // A chart loads when drawn: the ones below the fold are asked to load here.
+    odooCharts.forEach((id) => getters.getChartDataSource(id).load());
+    const pending = () => [
+        ...odooCharts.filter((id) => !getters.getChartDataSource(id).isReady()),
+        ...getters.getSheetIds().flatMap((sheetId) =>
+            getters
+                .getEvaluatedCellsPositions(sheetId)
+                .filter((position) => getters.getEvaluatedCell(position).value === "Loading...")
+                .map((p) => `${getters.getSheetName(sheetId)} ${p.col},${p.row}`)
+        ),
+    ];
+    for (let attempt = 0; attempt < 60 && pending().length; attempt++) {
+        await sleep(100);
+    }
+    const errors = pending().map((what) => `still loading: ${what}`);
+    for (const id of odooCharts) {
+        const dataSource = getters.getChartDataSource(id);
+        if (dataSource.isReady() && !dataSource.isValid()) {
+            errors.push(`${id}: ${dataSource._loadError?.message}`);
+        }
+    }
+    for (const sheetId of getters.getSheetIds()) {
+        for (const position of getters.getEvaluatedCellsPositions(sheetId)) {
+            const cell = getters.getEvaluatedCell(position);
+            if (cell.type === "error" && cell.value !== "Loading...") {
+                const where = `${getters.getSheetName(sheetId)} ${position.col},${position.row}`;
+                errors.push(`${where}: ${cell.value} ${cell.message || ""}`);
+            }
+        }
+    }
+    return errors;
 }
 
 registry.category("web_tour.tours").add("bank_dashboard_tour", {
@@ -52,6 +93,16 @@ registry.category("web_tour.tours").add("bank_dashboard_tour", {
                 const ids = model.getters.getSheetIds().flatMap((id) => model.getters.getChartIds(id));
                 if (!ids.includes(CUSTOMERS.figure) || !ids.includes(AUM.figure)) {
                     throw new Error(`not the Relationship Banking dashboard: ${ids}`);
+                }
+            },
+        },
+        {
+            content: "Every chart, pivot and list loads without error",
+            trigger: ".o_spreadsheet_dashboard_action .o_renderer .o-figure",
+            async run() {
+                const errors = await loadErrors(activeModel());
+                if (errors.length) {
+                    throw new Error(`data sources in error: ${errors.join("; ")}`);
                 }
             },
         },
