@@ -139,7 +139,7 @@ LISTS = [
         '("activity_type_id.bank_log_type", "=", "large_movement"), '
         '("date_deadline", ">=", (context_today() - relativedelta(days=7)).strftime("%Y-%m-%d"))]',
         [("res_name", "Customer"), ("summary", "Movement"), ("user_id", "Assigned to"),
-         ("date_deadline", "Date"), ("active", "Open")],
+         ("date_deadline", "Date"), ("active", "Still open")],
         [{"name": "date_deadline", "asc": False}], 10,
     ),
     (
@@ -162,11 +162,11 @@ LISTS = [
     ),
 ]
 
-COL_WIDTHS = [200, 150, 150, 130, 150]
-SCORECARD_W, SCORECARD_H, GAP = 190, 106, 12
+COL_WIDTHS = [200, 150, 150, 130, 150, 120, 150]
+SCORECARD_W, SCORECARD_H, GAP = 235, 106, 12
 CHART_W, CHART_H = 480, 330
 ROW_H = 23  # o-spreadsheet's default row height
-PIVOT_TABLE_ROWS = 20
+PIVOT_TABLE_ROWS = 15
 
 
 def quote(text):
@@ -191,7 +191,9 @@ def build():
             "fieldMatching": field_matching(model),
         }
         data_cells[f"A{index}"] = f"=_t({quote(label)})"
-        data_cells[f"B{index}"] = f'=PIVOT.VALUE({index},"{measure_id}")'
+        # Counts and sums read 0 rather than blank when nothing matches; an average stays blank.
+        suffix = "" if aggregator == "avg" else "+0"
+        data_cells[f"B{index}"] = f'=PIVOT.VALUE({index},"{measure_id}"){suffix}'
         formats_by_cell[f"B{index}"] = format_ids[number_format]
         per_row = 4
         figure_id = f"brm-scorecard-{index}"
@@ -234,7 +236,8 @@ def build():
 
     # Pivot tables, then lists, one below the other under the figures: a title and the rows.
     row = figures_bottom // ROW_H + 2
-    for title, model, domain, group_by, measures in PIVOT_TABLES:
+    # The two pivot tables side by side (columns A-C and E-G).
+    for table_index, (title, model, domain, group_by, measures) in enumerate(PIVOT_TABLES):
         pivot_id = str(len(pivots) + 1)
         measure_defs = []
         for name, aggregator in measures:
@@ -248,11 +251,13 @@ def build():
             "rows": [{"fieldName": group_by}], "fieldMatching": field_matching(model),
             "sortedColumn": {"measure": measure_defs[-1]["id"], "order": "desc", "domain": []},
         }
-        dashboard_cells[f"A{row}"] = f"=_t({quote(title)})"
-        styles_by_cell[f"A{row}"] = 1
-        dashboard_cells[f"A{row + 1}"] = f"=PIVOT({pivot_id},{PIVOT_TABLE_ROWS})"
-        formats_by_cell_dashboard[f"C{row + 2}:C{row + 3 + PIVOT_TABLE_ROWS}"] = format_ids["#,##0"]
-        row += PIVOT_TABLE_ROWS + 5
+        first, last = ("A", "C") if table_index % 2 == 0 else ("E", "G")
+        dashboard_cells[f"{first}{row}"] = f"=_t({quote(title)})"
+        styles_by_cell[f"{first}{row}"] = 1
+        dashboard_cells[f"{first}{row + 1}"] = f"=PIVOT({pivot_id},{PIVOT_TABLE_ROWS})"
+        formats_by_cell_dashboard[f"{last}{row + 2}:{last}{row + 3 + PIVOT_TABLE_ROWS}"] = format_ids["#,##0"]
+        if table_index % 2 == 1 or table_index == len(PIVOT_TABLES) - 1:
+            row += PIVOT_TABLE_ROWS + 5
     for index, (title, model, domain, columns, order, count) in enumerate(LISTS, start=1):
         lists[str(index)] = {
             "id": str(index), "name": title, "model": model, "domain": domain, "context": {},
