@@ -173,11 +173,17 @@ class TestDashboardDefinition(DashboardCase):
             for source in sources:
                 model = self.env[source["model"]].with_user(user)
                 domain = evaluate_domain(source["domain"], self.today)
-                if "columns" in source:
-                    model.web_search_read(domain, {name: {} for name in source["columns"]}, limit=10)
-                else:
-                    model.formatted_read_group(domain, [r["fieldName"] for r in source["rows"]],
-                                               [m["id"] for m in source["measures"]])
+                # With the unit and RM filters set, as the web client adds them (fieldMatching).
+                filtered = list(domain)
+                for filter_id, value in (("brm-filter-unit", self.outlet_1.id), ("brm-filter-rm", self.rm_a.id)):
+                    if filter_id in source["fieldMatching"]:
+                        filtered = [*filtered, (source["fieldMatching"][filter_id]["chain"], "in", [value])]
+                for dom in (domain, filtered):
+                    if "columns" in source:
+                        model.web_search_read(dom, {name: {} for name in source["columns"]}, limit=10)
+                    else:
+                        model.formatted_read_group(dom, [r["fieldName"] for r in source["rows"]],
+                                                   [m["id"] for m in source["measures"]])
 
     def test_scorecards_follow_the_record_rules(self):
         customers, aum = self.scorecard("Customers"), self.scorecard("AUM")
@@ -199,6 +205,16 @@ class TestDashboardDefinition(DashboardCase):
         self.assertEqual(self.figure(self.user_head_2, potential),
                          len(self.env["res.partner"].with_user(self.user_head_2).search(
                              [("is_bank_customer", "=", True), ("bank_is_potential", "=", True)])))
+
+    def test_unit_filter_scopes_the_office(self):
+        """The office sees the bank; the unit filter narrows the Customers and AUM scorecards."""
+        for label, expected in (("Customers", 2), ("AUM", 850000)):
+            pivot = self.data["pivots"][self.scorecard(label)]
+            chain = pivot["fieldMatching"]["brm-filter-unit"]["chain"]
+            measure = pivot["measures"][0]["id"]
+            [(value,)] = self.env[pivot["model"]].with_user(self.user_office)._read_group(
+                [*pivot["domain"], (chain, "in", [self.outlet_1.id])], [], [measure])
+            self.assertEqual(value, expected, label)
 
     def test_tier_changes_have_a_direction(self):
         History = self.env["bank.tier.history"].sudo()
