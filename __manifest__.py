@@ -102,6 +102,7 @@
         "views/res_partner_value_views.xml",
         "views/res_config_settings_value_views.xml",
         "views/bank_customer_value_menus.xml",
+        "data/spreadsheet_dashboard_data.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",

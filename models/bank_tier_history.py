@@ -20,6 +20,24 @@ class BankTierHistory(models.Model):
     old_tier_id = fields.Many2one("bank.vip.tier", string="From tier", ondelete="restrict")
     new_tier_id = fields.Many2one("bank.vip.tier", string="To tier", ondelete="restrict")
     reason = fields.Text(required=True)
+    # Stored for the dashboard's "tier changes per month" chart and the analyses: grouped by in SQL.
+    direction = fields.Selection(
+        [("up", "Up"), ("down", "Down")], compute="_compute_direction", store=True,
+        help="Up: the customer reached a tier of higher rank (or a first tier); down: a lower one or none.",
+    )
+
+    # Not on the ranks: the direction is that of the day of the change, like the rest of the row.
+    @api.depends("old_tier_id", "new_tier_id")
+    def _compute_direction(self):
+        for change in self:
+            old_rank = change.old_tier_id.rank if change.old_tier_id else None
+            new_rank = change.new_tier_id.rank if change.new_tier_id else None
+            if new_rank is None:
+                change.direction = "down"
+            elif old_rank is None or new_rank > old_rank:
+                change.direction = "up"
+            else:
+                change.direction = "down"
 
     @api.model_create_multi
     def create(self, vals_list):
