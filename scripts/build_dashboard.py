@@ -56,6 +56,7 @@ MATCHING = {
     "bank.appraisal": {
         F_PERIOD: ("date_from", "date"), F_UNIT: ("unit_id", "many2one"), F_RM: ("rm_id", "many2one"),
     },
+    "bank.customer.value": {F_UNIT: ("unit_id", "many2one"), F_RM: ("rm_id", "many2one")},
     "bank.vip.time.share": {
         F_PERIOD: ("month", "date"), F_UNIT: ("unit_id", "many2one"), F_RM: ("rm_id", "many2one"),
     },
@@ -103,6 +104,14 @@ SCORECARDS = [
         "total_score", "avg", "0.00",
     ),
     ("Loan alarms", "res.partner", [*CUSTOMER, ["bank_state", "=", "alarm"]], "__count", None, "0"),
+    (
+        # Last month's snapshots (the monthly run makes them on the 1st), corrections counted once.
+        "Loss-making customers (last month)", "bank.customer.value",
+        '[("value_class", "=", "loss"), ("is_current", "=", True), '
+        '("date", ">=", (context_today() - relativedelta(months=1)).strftime("%Y-%m-01")), '
+        '("date", "<", context_today().strftime("%Y-%m-01"))]',
+        "__count", None, "0",
+    ),
 ]
 
 # Pivot tables (a dynamic =PIVOT() in the cells): (title, model, domain, row group-by, measures).

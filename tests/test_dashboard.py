@@ -2,6 +2,7 @@
 import base64
 import json
 import re
+from datetime import timedelta
 from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
@@ -215,6 +216,26 @@ class TestDashboardDefinition(DashboardCase):
             [(value,)] = self.env[pivot["model"]].with_user(self.user_office)._read_group(
                 [*pivot["domain"], (chain, "in", [self.outlet_1.id])], [], [measure])
             self.assertEqual(value, expected, label)
+
+    def test_loss_making_customers_of_last_month(self):
+        """Last month's current snapshots classed loss, as the viewer's rules allow."""
+        label = self.scorecard("Loss-making customers (last month)")
+        last_month = self.today.replace(day=1) - timedelta(days=1)
+        month_before = last_month.replace(day=1) - timedelta(days=1)
+        company = self.env.company
+        rows = [
+            (self.customer_a, self.rm_a, self.outlet_1, last_month, "loss"),
+            (self.customer_a2, self.rm_a, self.outlet_1, last_month, "keep"),
+            (self.customer_a2, self.rm_a, self.outlet_1, month_before, "loss"),  # an older month
+            (self.customer_c, self.rm_c, self.customer_c.bank_unit_id, last_month, "loss"),
+        ]
+        self.env["bank.customer.value"].sudo()._bank_system_create([{
+            "partner_id": partner.id, "rm_id": rm.id, "unit_id": unit.id, "date": day, "value_class": value_class,
+            "company_id": company.id, "currency_id": company.currency_id.id,
+        } for partner, rm, unit, day, value_class in rows])
+        self.assertEqual(self.figure(self.user_rm_a, label), 1)
+        self.assertEqual(self.figure(self.user_rm_c, label), 1)
+        self.assertEqual(self.figure(self.user_head_1, label), 1, "customer C is not in outlet 1")
 
     def test_tier_changes_have_a_direction(self):
         History = self.env["bank.tier.history"].sudo()
