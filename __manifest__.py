@@ -95,6 +95,12 @@
         "views/res_partner_value_views.xml",
         "views/res_config_settings_value_views.xml",
         "views/bank_customer_value_menus.xml",
+        "security/bank_value_analysis_security.xml",
+        "data/bank_value_analysis_data.xml",
+        "views/bank_value_analysis_views.xml",
+        "views/res_partner_value_analysis_views.xml",
+        "views/res_config_settings_value_analysis_views.xml",
+        "views/bank_value_analysis_menus.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
