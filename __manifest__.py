@@ -118,6 +118,7 @@
         "demo/bank_journal_demo.xml",
         "demo/bank_customer_state_demo.xml",
         "demo/bank_customer_value_demo.xml",
+        "demo/bank_value_analysis_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

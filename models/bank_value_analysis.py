@@ -332,7 +332,8 @@ class BankValueAnalysis(models.Model):
         write_type, _ack_type = self._bank_activity_types()
         model_id = self.env["ir.model"]._get_id(self._name)
         deadline = self.env.company._bank_today() + relativedelta(days=write_type.delay_count or 10)
-        self.env["mail.activity"].sudo().create([{
+        # sudo: the system plans the RM's activity; mail_activity_quick_update: no e-mail per activity.
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create([{
             "res_model_id": model_id, "res_id": analysis.id, "activity_type_id": write_type.id,
             "user_id": analysis.partner_id.bank_rm_user_id.id, "date_deadline": deadline,
             "summary": self.env._("Write the value analysis %(analysis)s", analysis=analysis.name),

@@ -130,6 +130,29 @@ class TestAnalysisPlanning(AnalysisCase):
         self.assertEqual(len(analyses), 3, "nobody twice")
         self.assertEqual(len(self.activities(analyses, self.write_type)), 3, "one activity each")
 
+    def test_queries_do_not_grow_with_customers(self):
+        tier = self.env.ref(_PARAM + "tier_wealth_gold")
+        self.Analysis._bank_plan(AUG)  # warm the caches
+        self.env.invalidate_all()
+        self.env.flush_all()
+        before = self.env.cr.sql_log_count
+        self.Analysis._bank_plan(SEP)
+        self.env.flush_all()
+        small = self.env.cr.sql_log_count - before
+        more = self.env["res.partner"].create([
+            {"name": f"More {i}", "is_bank_customer": True, "bank_rm_id": self.rm_a.id} for i in range(12)
+        ])
+        more.write({"bank_tier_id": tier.id, "bank_maintenance_level": "rm"})
+        self.only_our_customers(self.ours | more)
+        self.generate(datetime.date(2026, 12, 31))
+        self.env.invalidate_all()
+        self.env.flush_all()
+        # The same statements for 15 customers as for 3 (of the same RMs).
+        with self.assertQueryCount(small):
+            self.Analysis._bank_plan(datetime.date(2026, 12, 31))
+        planned = self.analyses(self.ours | more).filtered(lambda a: a.date_to.month == 12)
+        self.assertEqual(sorted(planned.mapped("period")), ["month"] + ["quarter"] * 14, "C monthly, the others")
+
     def test_nobody_creates_one_by_hand(self):
         value = self.snapshot(self.customer_a, SEP)
         for user in (self.user_rm_a, self.user_head_1, self.user_office, self.user_admin):
