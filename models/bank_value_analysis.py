@@ -118,7 +118,7 @@ class BankValueAnalysis(models.Model):
         "UNIQUE(partner_id, period, date_from)", "A customer has one value analysis per period."
     )
 
-    @api.depends("partner_id", "period", "date_from")
+    @api.depends("partner_id.name", "period", "date_from")
     def _compute_name(self):
         for analysis in self:
             start = analysis.date_from
