@@ -102,6 +102,12 @@
         "views/res_partner_value_views.xml",
         "views/res_config_settings_value_views.xml",
         "views/bank_customer_value_menus.xml",
+        "security/bank_value_analysis_security.xml",
+        "data/bank_value_analysis_data.xml",
+        "views/bank_value_analysis_views.xml",
+        "views/res_partner_value_analysis_views.xml",
+        "views/res_config_settings_value_analysis_views.xml",
+        "views/bank_value_analysis_menus.xml",
         "data/spreadsheet_dashboard_data.xml",
     ],
     "demo": [
@@ -121,6 +127,7 @@
         "demo/bank_customer_state_demo.xml",
         "demo/bank_appraisal_demo.xml",
         "demo/bank_customer_value_demo.xml",
+        "demo/bank_value_analysis_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

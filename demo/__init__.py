@@ -8,3 +8,4 @@ from . import bank_maintenance_demo_data
 from . import bank_customer_state_demo_data
 from . import bank_appraisal_demo_data
 from . import bank_customer_value_demo_data
+from . import bank_value_analysis_demo_data

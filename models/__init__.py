@@ -74,3 +74,7 @@ from . import bank_service_cost
 from . import bank_customer_value
 from . import res_partner_value
 from . import res_config_settings_value
+from . import bank_value_analysis
+from . import res_partner_value_analysis
+from . import res_company_value_analysis
+from . import res_config_settings_value_analysis

@@ -47,3 +47,5 @@ from . import test_customer_state
 from . import test_customer_state_tours
 from . import test_customer_value
 from . import test_customer_value_tours
+from . import test_value_analysis
+from . import test_value_analysis_tours
