@@ -1,2 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from . import bank_vip_time_share
+from . import bank_maintenance_activity_report
+from . import bank_contact_sla_report

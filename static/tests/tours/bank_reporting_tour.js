@@ -1,0 +1,57 @@
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
+
+/** Open one analysis of the Reporting menu and go through its pivot, graph and list. */
+function openAnalysis(menuXmlid, rowText) {
+    return [
+        {
+            content: "Open the Reporting menu",
+            trigger: ".o_main_navbar [data-menu-xmlid='bank_relationship_manager.bank_menu_reporting']",
+            run: "click",
+        },
+        {
+            content: `Open the analysis ${menuXmlid}`,
+            trigger: `.dropdown-item[data-menu-xmlid='bank_relationship_manager.${menuXmlid}']`,
+            run: "click",
+        },
+        {
+            content: "The pivot shows the unit's figures",
+            trigger: `.o_pivot .o_pivot_header_cell_closed:contains('${rowText}')`,
+        },
+        {
+            content: "Switch to the graph",
+            trigger: ".o_switch_view.o_graph",
+            run: "click",
+        },
+        {
+            content: "The graph is drawn",
+            trigger: ".o_graph_renderer canvas",
+        },
+        {
+            content: "Switch to the list",
+            trigger: ".o_switch_view.o_list",
+            run: "click",
+        },
+        {
+            content: "The list shows the rows",
+            trigger: `.o_list_view .o_data_row:contains('${rowText}')`,
+        },
+    ];
+}
+
+/**
+ * A unit head, working in Chinese, opens each analysis of the Reporting menu.
+ */
+registry.category("web_tour.tours").add("bank_reporting_unit_head_tour", {
+    url: "/odoo",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the Relationship Banking app",
+            trigger: ".o_app[data-menu-xmlid='bank_relationship_manager.bank_menu_root']",
+            run: "click",
+        },
+        ...openAnalysis("bank_maintenance_activity_report_menu", "报表网点客户经理"),
+        ...openAnalysis("bank_contact_sla_report_menu", "报表网点客户经理"),
+    ],
+});
