@@ -111,6 +111,7 @@
         "security/bank_reporting_security.xml",
         "report/bank_maintenance_activity_report_views.xml",
         "report/bank_contact_sla_report_views.xml",
+        "report/bank_handover_attrition_report_views.xml",
         "views/bank_reporting_menus.xml",
         "data/spreadsheet_dashboard_data.xml",
     ],
