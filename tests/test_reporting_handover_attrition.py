@@ -108,6 +108,8 @@ class TestReportingHandoverAttrition(HandoverCase):
         self.assertFalse(self.rows(self.user_rm_c))
         self.assertEqual(self.rows(self.user_head_1).partner_id, self.portfolio)
         self.assertEqual(self.rows(self.user_head_2).partner_id, self.customer_b)
+        self.assertEqual(self.rows(self.user_supervisor).partner_id, everyone)
+        self.assertFalse(self.rows(self.user_center_head))
         self.assertEqual(self.rows(self.user_office).partner_id, everyone)
         [(at,)] = self.env[REPORT].with_user(self.user_head_2)._read_group(self.ours, [], ["aum_at_handover:sum"])
         self.assertEqual(at, 0)
