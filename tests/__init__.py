@@ -49,3 +49,7 @@ from . import test_customer_value
 from . import test_customer_value_tours
 from . import test_value_analysis
 from . import test_value_analysis_tours
+from . import test_reporting_maintenance_activities
+from . import test_reporting_contact_sla
+from . import test_reporting_handover_attrition
+from . import test_reporting_tours
