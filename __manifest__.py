@@ -108,6 +108,7 @@
         "views/res_partner_value_analysis_views.xml",
         "views/res_config_settings_value_analysis_views.xml",
         "views/bank_value_analysis_menus.xml",
+        "report/bank_customer_profile_report.xml",
         "security/bank_reporting_security.xml",
         "report/bank_maintenance_activity_report_views.xml",
         "report/bank_contact_sla_report_views.xml",

@@ -4,8 +4,9 @@ figures of a monthly snapshot (models/bank_customer_value.py), acknowledged by t
 kept as it was so that its accuracy can be checked later (docs/value.md)."""
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
+from odoo.http import request
 
 from ..tools.cron_batches import process_in_batches
 from .bank_customer_value import VALUE_CLASSES
@@ -204,7 +205,41 @@ class BankValueAnalysis(models.Model):
                 "acknowledged_date": fields.Datetime.now(),
             })
             analysis._bank_close_activities(ack_type, self.env._("Acknowledged by %(user)s", user=self.env.user.name))
+            analysis._bank_attach_profile()
         return True
+
+    def _bank_attach_profile(self):
+        """Hook of the acknowledgment: keep the customer profile (report/bank_customer_profile.py) as
+        it was printed that day, attached to the analysis. Rendered as the acknowledging user, with
+        the ID number masked (the archive is read by whoever reads the analysis): a PDF where
+        wkhtmltopdf is installed, HTML otherwise (as models/bank_handover_transfer.py; Odoo stores
+        it as text/plain for users who may not write views)."""
+        self.ensure_one()
+        Report = self.env["ir.actions.report"].with_context(bank_profile_archive=True)
+        report = "bank_relationship_manager.report_bank_customer_profile"
+        # wkhtmltopdf fetches the report's styles from the web server: not while the module's data
+        # load (the demo's acknowledged analyses: no server yet), nor in a browser test (one
+        # request at a time).
+        in_browser_test = bool(modules.module.current_test and request)
+        if Report.get_wkhtmltopdf_state() == "ok" and self.env.registry.ready and not in_browser_test:
+            content, _kind = Report.with_context(force_report_rendering=True)._render_qweb_pdf(
+                report, self.partner_id.ids,
+            )
+            extension, mimetype = "pdf", "application/pdf"
+        else:
+            content, _kind = Report._render_qweb_html(report, self.partner_id.ids)
+            extension, mimetype = "html", "text/html"
+        if isinstance(content, str):
+            content = content.encode()
+        # sudo: the acknowledged analysis is sealed; its archived profile is the system's record of
+        # the acknowledgment, rendered above with the acknowledging user's rights.
+        return self.env["ir.attachment"].sudo().create({
+            "name": self.env._("Customer profile %(analysis)s.%(ext)s", analysis=self.name, ext=extension),
+            "raw": content,
+            "mimetype": mimetype,
+            "res_model": self._name,
+            "res_id": self.id,
+        })
 
     def action_send_back(self):
         """The reviewer sends the analysis back to the RM, who gets a write activity again."""

@@ -3,3 +3,4 @@ from . import bank_vip_time_share
 from . import bank_maintenance_activity_report
 from . import bank_contact_sla_report
 from . import bank_handover_attrition_report
+from . import bank_customer_profile

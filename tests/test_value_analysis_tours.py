@@ -8,8 +8,8 @@ from .common import GROUP_RM, GROUP_UNIT_HEAD, load_chinese
 
 @tagged("post_install", "-at_install")
 class TestValueAnalysisTours(HttpCase):
-    """An RM writes and submits a quarterly value analysis, the unit head acknowledges it, in
-    Chinese, in headless Chromium."""
+    """An RM writes and submits a quarterly value analysis, the unit head acknowledges it and prints
+    the customer's profile, in Chinese, in headless Chromium."""
 
     @classmethod
     def setUpClass(cls):
@@ -54,3 +54,10 @@ class TestValueAnalysisTours(HttpCase):
         self.start_tour("/odoo", "bank_value_analysis_head_tour", login="tour_analysis_head")
         analysis.invalidate_recordset()
         self.assertEqual((analysis.state, analysis.acknowledged_by_id), ("acknowledged", self.head))
+        # The profile kept with it: HTML, as a browser test serves one request at a time (see
+        # models/bank_value_analysis.py _bank_attach_profile), which Odoo stores as text for users
+        # who may not write views (ir.attachment._check_contents).
+        kept = self.env["ir.attachment"].search([("res_model", "=", analysis._name), ("res_id", "=", analysis.id)])
+        self.assertTrue(kept.name.endswith(".html"))
+        self.assertEqual(kept.mimetype, "text/plain")
+        self.assertIn("分析巡回客户", kept.raw.decode())

@@ -4,8 +4,9 @@ import { stepUtils } from "@web_tour/tour_utils";
 /**
  * The written value analysis, in Chinese (models/bank_value_analysis.py): an RM opens the analyses
  * to write, writes the quarter's assessment on the snapshot's figures and submits it; the head of
- * the customer's unit then opens the analyses to acknowledge and acknowledges it. Selectors use
- * menu xml ids, field names, button names and classes, not labels.
+ * the customer's unit then opens the analyses to acknowledge, acknowledges it and prints the
+ * customer's profile from the customer form's Print menu. Selectors use menu xml ids, field names,
+ * button names and classes, not labels.
  */
 function openValueMenu(menuXmlId) {
     return [
@@ -102,6 +103,27 @@ registry.category("web_tour.tours").add("bank_value_analysis_head_tour", {
         {
             content: "Acknowledged: no button left",
             trigger: ".o_bank_value_analysis_form:not(:has(button[name=action_send_back])) .o_statusbar_status button.o_arrow_button_current[data-value=acknowledged]",
+        },
+        {
+            content: "Open the customer",
+            trigger: ".o_bank_value_analysis_form .o_field_widget[name=partner_id] a.o_form_uri",
+            run: "click",
+        },
+        {
+            content: "Open the customer form's actions menu",
+            trigger: ".o_form_view:has(.o_field_widget[name=is_bank_customer]) .o_cp_action_menus button:has(i.fa-cog)",
+            run: "click",
+        },
+        {
+            content: "Print the customer profile (report/bank_customer_profile_report.xml)",
+            trigger: ".o-dropdown--menu .o_menu_item:has(i.fa-print)",
+            run: "click",
+        },
+        {
+            content: "The report is sent",
+            trigger: "body:not(:has(.o-dropdown--menu)):not(:has(.o_blockUI))",
+            // wkhtmltopdf renders the PDF before the download ends
+            timeout: 30000,
         },
     ],
 });
