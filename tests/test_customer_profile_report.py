@@ -147,13 +147,13 @@ class TestProfileContent(ProfileCase):
         analysis = self.planned(self.customer_a)
         analysis.with_user(self.user_rm_a).write(ASSESSMENT)
         analysis.with_user(self.user_rm_a).action_submit()
-        self.assertFalse(self.tree(self.user_rm_a).xpath("//div[contains(@class, 'o_bank_profile_analysis')]"),
+        self.assertFalse(self.tree(self.user_rm_a).xpath("//table[contains(@class, 'o_bank_profile_analysis')]"),
                          "a submitted analysis is not acknowledged yet")
         analysis.with_user(self.user_head_1).action_acknowledge()
-        [block] = self.tree(self.user_rm_a).xpath("//div[contains(@class, 'o_bank_profile_analysis')]")
+        [block] = self.tree(self.user_rm_a).xpath("//table[contains(@class, 'o_bank_profile_analysis')]")
         self.assertEqual(int(block.get("data-analysis")), analysis.id)
         self.assertIn(ASSESSMENT["current_value"], text(block))
-        self.assertEqual(text(block.xpath(".//span[contains(@class, 'o_bank_plan')]")[0]), "Deepen")
+        self.assertEqual(text(block.xpath(".//td[contains(@class, 'o_bank_plan')]")[0]), "Deepen")
 
     def test_contacts_complaints_and_loan_exceptions(self):
         tree = self.tree(self.user_rm_a)
