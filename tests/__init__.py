@@ -53,3 +53,4 @@ from . import test_reporting_maintenance_activities
 from . import test_reporting_contact_sla
 from . import test_reporting_handover_attrition
 from . import test_reporting_tours
+from . import test_reporting_registers
