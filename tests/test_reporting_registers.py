@@ -45,7 +45,7 @@ class TestReportingRegisters(BankCase):
     def test_customers_action_and_views(self):
         action = self.env.ref(PREFIX + "res_partner_action_bank_customer_analysis")
         self.assertEqual(action.domain, "[('is_bank_customer', '=', True)]")
-        self.assertIn("bank_aum", action.context)
+        self.assertIn("'bank_tier_id'", action.context)
         self.assertEqual(
             [(view.view_mode, view.view_id.mode) for view in action.view_ids],
             [("pivot", "primary"), ("graph", "primary")],
