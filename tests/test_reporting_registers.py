@@ -1,9 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import datetime
+import json
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import PREFIX, BankCase
+from .common import GROUP_RM, GROUP_UNIT_HEAD, PREFIX, BankCase
 
 
 @tagged("post_install", "-at_install")
@@ -207,3 +208,56 @@ class TestReportingRegisters(BankCase):
         self.assertEqual(self.logs_grid(["channel"], self.user_rm_c), {})
         self.assertEqual(self.logs_grid(["unit_id"], self.user_head_1), {(self.outlet_1.id,): (3, 60)})
         self.assertEqual(self.logs_grid(["unit_id"], self.user_head_2), {(self.outlet_2.id,): (1, 15)})
+
+
+@tagged("post_install", "-at_install")
+class TestReportingRegistersRpc(HttpCase):
+    """The customer and contact analyses read over the web client's JSON-RPC route, as an RM and a unit head."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.head = new_test_user(cls.env, "reg_rpc_head", groups=GROUP_UNIT_HEAD)
+        Unit = cls.env["bank.org.unit"]
+        branch = Unit.create({"name": "RPC branch", "code": "RRPC", "level": "branch"})
+        cls.outlet = Unit.create({"name": "RPC outlet", "code": "RRPC-1", "level": "outlet", "parent_id": branch.id,
+                                  "has_wealth_room": True, "head_user_id": cls.head.id})
+        other = Unit.create({"name": "RPC other", "code": "RRPC-2", "level": "outlet", "parent_id": branch.id,
+                             "has_wealth_room": True})
+        grade = cls.env.ref(PREFIX + "rm_grade_rm")
+        cls.customers = cls.env["res.partner"]
+        for login, unit, channel in (("reg_rpc_rm", cls.outlet, "phone"), ("reg_rpc_rm_other", other, "visit")):
+            user = new_test_user(cls.env, login, groups=GROUP_RM)
+            rm = cls.env["bank.rm"].create({"user_id": user.id, "grade_id": grade.id, "unit_id": unit.id})
+            customer = cls.env["res.partner"].create({"name": f"{login} customer", "is_bank_customer": True,
+                                                      "bank_rm_id": rm.id})
+            customer.bank_tier_id = cls.env.ref(PREFIX + "tier_vip")
+            cls.env["bank.maintenance.log"].with_user(user).create(
+                {"partner_id": customer.id, "summary": "rpc", "channel": channel, "minutes": 25})
+            cls.customers |= customer
+
+    def rpc(self, login, model, method, args, kwargs):
+        self.authenticate(login, login)
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                "model": model, "method": method, "args": args, "kwargs": kwargs,
+            }}),
+            headers={"Content-Type": "application/json"},
+        )
+        return response.json()["result"]
+
+    def test_customers_and_contacts_over_rpc(self):
+        domain = [["is_bank_customer", "=", True], ["id", "in", self.customers.ids]]
+        vip = self.env.ref(PREFIX + "tier_vip").id
+        for login, count, channels in (("reg_rpc_head", 1, [("phone", 1, 25)]), ("reg_rpc_rm", 1, [("phone", 1, 25)]),
+                                       ("reg_rpc_rm_other", 1, [("visit", 1, 25)])):
+            with self.subTest(login=login):
+                groups = self.rpc(login, "res.partner", "formatted_read_group", [domain],
+                                  {"groupby": ["bank_tier_id"], "aggregates": ["__count"]})
+                self.assertEqual([(group["bank_tier_id"][0], group["__count"]) for group in groups], [(vip, count)])
+                groups = self.rpc(login, "bank.maintenance.log", "formatted_read_group",
+                                  [[["partner_id", "in", self.customers.ids]]],
+                                  {"groupby": ["channel"], "aggregates": ["__count", "minutes:sum"]})
+                self.assertEqual([(group["channel"], group["__count"], group["minutes:sum"]) for group in groups],
+                                 channels)
