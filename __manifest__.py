@@ -114,6 +114,7 @@
         "report/bank_contact_sla_report_views.xml",
         "report/bank_handover_attrition_report_views.xml",
         "views/bank_reporting_menus.xml",
+        "views/bank_reporting_register_views.xml",
         "data/spreadsheet_dashboard_data.xml",
     ],
     "demo": [

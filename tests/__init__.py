@@ -54,3 +54,4 @@ from . import test_reporting_contact_sla
 from . import test_reporting_handover_attrition
 from . import test_reporting_tours
 from . import test_customer_profile_report
+from . import test_reporting_registers

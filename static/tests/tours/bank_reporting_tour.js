@@ -44,6 +44,11 @@ function openAnalysis(menuXmlid, rowText) {
     ];
 }
 
+/** Open one analysis on a register (views/bank_reporting_register_views.xml): its pivot and its graph. */
+function openRegisterAnalysis(menuXmlid) {
+    return openAnalysis(menuXmlid, null).slice(0, 5);
+}
+
 /**
  * A unit head, working in Chinese, opens each analysis of the Reporting menu.
  */
@@ -61,5 +66,9 @@ registry.category("web_tour.tours").add("bank_reporting_unit_head_tour", {
         // No handover done in this test's unit: the analysis opens empty (tests/test_reporting_handover_attrition.py
         // checks its figures).
         ...openAnalysis("bank_handover_attrition_report_menu", null),
+        ...openRegisterAnalysis("res_partner_menu_bank_customer_analysis"),
+        ...openRegisterAnalysis("bank_tier_history_menu_analysis"),
+        ...openRegisterAnalysis("bank_complaint_menu_analysis"),
+        ...openRegisterAnalysis("bank_maintenance_log_menu_analysis"),
     ],
 });
