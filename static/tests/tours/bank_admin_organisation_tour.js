@@ -1,6 +1,11 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
+// The Configuration section, or the "More" (+) button that holds it when the navbar overflows.
+const CONFIGURATION =
+    ".o_main_navbar button[data-menu-xmlid='bank_relationship_manager.bank_menu_configuration']:visible, " +
+    ".o_main_navbar .o_menu_sections_more button:visible";
+
 /**
  * The bank administrator browses the network as a hierarchy, opens a unit and its RMs,
  * then checks the grade rule, the VIP rules, previews a what-if and opens the balance import.
@@ -44,7 +49,7 @@ registry.category("web_tour.tours").add("bank_admin_organisation_tour", {
         },
         {
             content: "Open Configuration",
-            trigger: ".o_main_navbar button[data-menu-xmlid='bank_relationship_manager.bank_menu_configuration']",
+            trigger: CONFIGURATION,
             run: "click",
         },
         {
@@ -63,7 +68,7 @@ registry.category("web_tour.tours").add("bank_admin_organisation_tour", {
         },
         {
             content: "Open Configuration for the tiers",
-            trigger: ".o_main_navbar button[data-menu-xmlid='bank_relationship_manager.bank_menu_configuration']",
+            trigger: CONFIGURATION,
             run: "click",
         },
         {
@@ -82,7 +87,7 @@ registry.category("web_tour.tours").add("bank_admin_organisation_tour", {
         },
         {
             content: "Open Configuration for a what-if",
-            trigger: ".o_main_navbar button[data-menu-xmlid='bank_relationship_manager.bank_menu_configuration']",
+            trigger: CONFIGURATION,
             run: "click",
         },
         {
@@ -106,7 +111,7 @@ registry.category("web_tour.tours").add("bank_admin_organisation_tour", {
         },
         {
             content: "Open Configuration again",
-            trigger: ".o_main_navbar button[data-menu-xmlid='bank_relationship_manager.bank_menu_configuration']",
+            trigger: CONFIGURATION,
             run: "click",
         },
         {
