@@ -18,7 +18,9 @@ _logger = logging.getLogger(__name__)
 
 _PARAM = "bank_relationship_manager."
 # Customers whose state is computed per batch (three set-based queries and one UPDATE each).
-STATE_BATCH = 2000
+# 5,000 rather than 2,000: the per-batch costs (the next batch's search, flush, commit) were a
+# quarter of the run; 100,000 customers take 23 s instead of 30-33 s (README, Customer value).
+STATE_BATCH = 5000
 
 # The flags, in the order the reason lists them. A flag is on while its "since" date is set:
 # the date is the first day of the occurrence, and the activity is given when it is set.
