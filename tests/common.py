@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import json
 from contextlib import contextmanager
 from unittest.mock import patch
 
@@ -229,3 +230,25 @@ class BankCase(TransactionCase):
         self.env.cr.execute("ROLLBACK TO SAVEPOINT cron_progress")
         self.env.invalidate_all(flush=False)
         return calls[0], calls[1]
+
+
+class JsonRpcMixin:
+    """For HttpCase classes: call the ORM over JSON-RPC as a test user, as the web client and
+    outside programs do (the probes of tests/test_rpc_probes.py and the role tests)."""
+
+    def call(self, login, model, method, args, kwargs=None):
+        """Log in as ``login`` (test users' password is their login) and call ``model.method``;
+        return (result, error message)."""
+        if getattr(getattr(self, "session", None), "login", None) != login:
+            self.authenticate(login, login)
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                "model": model, "method": method, "args": args, "kwargs": kwargs or {},
+            }}),
+            headers={"Content-Type": "application/json"},
+        )
+        payload = response.json()
+        if "error" in payload:
+            return None, payload["error"]["data"]["message"]
+        return payload["result"], None

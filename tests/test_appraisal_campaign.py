@@ -1,5 +1,4 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import json
 from datetime import date, datetime
 from unittest.mock import patch
 
@@ -7,7 +6,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..models.bank_appraisal_campaign import competition_ranks, lagging_ids
-from .common import GROUP_RM, BankCase
+from .common import GROUP_RM, BankCase, JsonRpcMixin
 
 ENCOURAGEMENT = "bank_relationship_manager.mail_activity_type_campaign_encouragement"
 
@@ -372,25 +371,8 @@ class TestCampaignAccess(CampaignCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCampaignRpc(HttpCase, CampaignCase):
+class TestCampaignRpc(JsonRpcMixin, HttpCase, CampaignCase):
     """The same access over JSON-RPC, as the web client calls it (tests/test_rpc_probes.py)."""
-
-    def call(self, login, model, method, args, kwargs=None):
-        """Log in as ``login`` (test users' password is their login) and call ``model.method``;
-        return (result, error message)."""
-        if getattr(getattr(self, "session", None), "login", None) != login:
-            self.authenticate(login, login)
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-                "model": model, "method": method, "args": args, "kwargs": kwargs or {},
-            }}),
-            headers={"Content-Type": "application/json"},
-        )
-        payload = response.json()
-        if "error" in payload:
-            return None, payload["error"]["data"]["message"]
-        return payload["result"], None
 
     def leaderboard(self, login, campaign):
         return self.call(login, "bank.appraisal.campaign.line", "search_read",

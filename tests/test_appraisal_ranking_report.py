@@ -1,6 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import io
-import json
 
 from lxml import html as lxml_html
 from pypdf import PdfReader
@@ -9,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
 from .annual_common import AnnualCase
+from .common import JsonRpcMixin
 
 REPORT = "bank_relationship_manager.report_bank_appraisal_ranking"
 
@@ -178,25 +178,8 @@ class TestRankingReportAccess(RankingCase):
 
 
 @tagged("post_install", "-at_install")
-class TestRankingReportHttp(HttpCase, RankingCase):
+class TestRankingReportHttp(JsonRpcMixin, HttpCase, RankingCase):
     """The printed PDF (wkhtmltopdf through the running server) and the access over JSON-RPC."""
-
-    def call(self, login, model, method, args, kwargs=None):
-        """Log in as ``login`` (test users' password is their login) and call ``model.method``;
-        return (result, error message) (as tests/test_appraisal_campaign.py)."""
-        if getattr(getattr(self, "session", None), "login", None) != login:
-            self.authenticate(login, login)
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-                "model": model, "method": method, "args": args, "kwargs": kwargs or {},
-            }}),
-            headers={"Content-Type": "application/json"},
-        )
-        payload = response.json()
-        if "error" in payload:
-            return None, payload["error"]["data"]["message"]
-        return payload["result"], None
 
     def test_rm_refused_over_rpc(self):
         self.publish_november()

@@ -2,11 +2,11 @@
 """Customer state (客户状态管理): assets falling, dormant, satisfaction, the settings, and the loan
 keys of load_balances over JSON-RPC."""
 import datetime
-import json
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, tagged
 
+from .common import JsonRpcMixin
 from .test_loan_state import LoanCase, StateRuns
 
 
@@ -130,24 +130,8 @@ class TestCustomerState(StateRuns, LoanCase):
 
 
 @tagged("post_install", "-at_install")
-class TestLoanRpc(HttpCase, LoanCase):
+class TestLoanRpc(JsonRpcMixin, HttpCase, LoanCase):
     """load_balances with the loan keys and the loan exceptions through the web client's JSON-RPC."""
-
-    def call(self, login, model, method, args, kwargs=None):
-        """As tests/test_rpc_probes.py: log in as ``login`` and call ``model.method``."""
-        if getattr(getattr(self, "session", None), "login", None) != login:
-            self.authenticate(login, login)
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-                "model": model, "method": method, "args": args, "kwargs": kwargs or {},
-            }}),
-            headers={"Content-Type": "application/json"},
-        )
-        payload = response.json()
-        if "error" in payload:
-            return None, payload["error"]["data"]["message"]
-        return payload["result"], None
 
     def test_load_balances_with_loan_keys_over_rpc(self):
         result, error = self.call("t_bank_admin", "bank.balance", "load_balances", [[

@@ -3,7 +3,6 @@
 computation, the value classes at their boundaries, the monthly run (idempotent, resuming after a
 crash, queries independent of the number of customers), frozen rows and access per role."""
 import datetime
-import json
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, ValidationError
@@ -11,6 +10,7 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.bank_relationship_manager.models.bank_guard_mixin import BankGuardError
 
+from .common import JsonRpcMixin
 from .test_loan_state import LoanCase
 
 _PARAM = "bank_relationship_manager."
@@ -303,24 +303,8 @@ class TestValueAccess(ValueCase):
 
 
 @tagged("post_install", "-at_install")
-class TestValueRpc(HttpCase, ValueCase):
+class TestValueRpc(JsonRpcMixin, HttpCase, ValueCase):
     """Snapshots over JSON-RPC, as the web client and outside programs reach them."""
-
-    def call(self, login, model, method, args, kwargs=None):
-        """As tests/test_rpc_probes.py: log in as ``login`` and call ``model.method``."""
-        if getattr(getattr(self, "session", None), "login", None) != login:
-            self.authenticate(login, login)
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-                "model": model, "method": method, "args": args, "kwargs": kwargs or {},
-            }}),
-            headers={"Content-Type": "application/json"},
-        )
-        payload = response.json()
-        if "error" in payload:
-            return None, payload["error"]["data"]["message"]
-        return payload["result"], None
 
     def test_frozen_rows_over_rpc(self):
         _result, error = self.call("t_office", "bank.customer.value", "generate_month", ["2026-11-05"])

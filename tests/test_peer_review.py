@@ -1,10 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-import json
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import HttpCase, tagged
 
 from .annual_common import AnnualCase
+from .common import JsonRpcMixin
 
 
 class TestPeerReview(AnnualCase):
@@ -111,23 +111,8 @@ class TestPeerReview(AnnualCase):
 
 
 @tagged("post_install", "-at_install")
-class TestPeerReviewRpc(HttpCase, AnnualCase):
+class TestPeerReviewRpc(JsonRpcMixin, HttpCase, AnnualCase):
     """The secrecy of peer reviews over JSON-RPC, as the web client calls."""
-
-    def call(self, login, model, method, args, kwargs=None):
-        if getattr(getattr(self, "session", None), "login", None) != login:
-            self.authenticate(login, login)
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-                "model": model, "method": method, "args": args, "kwargs": kwargs or {},
-            }}),
-            headers={"Content-Type": "application/json"},
-        )
-        payload = response.json()
-        if "error" in payload:
-            return None, payload["error"]["data"]["message"]
-        return payload["result"], None
 
     def test_reviews_secret_over_rpc(self):
         review = self.peer_review(self.user_rm_d, self.rm_a, 80)

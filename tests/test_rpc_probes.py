@@ -4,13 +4,13 @@ import json
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import GROUP_ADMIN, ID_A, ID_B, BankCase
+from .common import GROUP_ADMIN, ID_A, ID_B, BankCase, JsonRpcMixin
 
 PHONE_A = "+86 13812345678"
 
 
 @tagged("post_install", "-at_install")
-class TestRpcProbes(HttpCase, BankCase):
+class TestRpcProbes(JsonRpcMixin, HttpCase, BankCase):
 
     @classmethod
     def setUpClass(cls):
@@ -18,23 +18,6 @@ class TestRpcProbes(HttpCase, BankCase):
         cls.customer_a.write({"phone": PHONE_A, "email": "zhang.san@example.com"})
         cls.user_rm_a.group_ids += cls.env.ref("base.group_no_one")
         cls.user_office.group_ids += cls.env.ref("base.group_no_one")
-
-    def call(self, login, model, method, args, kwargs=None):
-        """Log in as ``login`` (test users' password is their login) and call ``model.method``
-        as the web client does; return (result, error message)."""
-        if getattr(getattr(self, "session", None), "login", None) != login:
-            self.authenticate(login, login)
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-                "model": model, "method": method, "args": args, "kwargs": kwargs or {},
-            }}),
-            headers={"Content-Type": "application/json"},
-        )
-        payload = response.json()
-        if "error" in payload:
-            return None, payload["error"]["data"]["message"]
-        return payload["result"], None
 
     def test_id_number_and_phone_are_no_oracle(self):
         scope = [("id", "=", self.customer_a.id)]

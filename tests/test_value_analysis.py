@@ -5,7 +5,6 @@ crash; written and submitted by the primary RM, acknowledged or sent back by the
 supervisor above, nobody else; sealed once acknowledged and never deleted once submitted (ORM and
 RPC); access per role; the activities of each step."""
 import datetime
-import json
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, ValidationError
@@ -13,6 +12,7 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.bank_relationship_manager.models.bank_guard_mixin import BankGuardError
 
+from .common import JsonRpcMixin
 from .test_customer_value import ValueCase
 
 _PARAM = "bank_relationship_manager."
@@ -314,24 +314,8 @@ class TestAnalysisAccess(AnalysisCase):
 
 
 @tagged("post_install", "-at_install")
-class TestAnalysisRpc(HttpCase, AnalysisCase):
+class TestAnalysisRpc(JsonRpcMixin, HttpCase, AnalysisCase):
     """The steps and the seal over JSON-RPC, as the web client and outside programs reach them."""
-
-    def call(self, login, model, method, args, kwargs=None):
-        """As tests/test_rpc_probes.py: log in as ``login`` and call ``model.method``."""
-        if getattr(getattr(self, "session", None), "login", None) != login:
-            self.authenticate(login, login)
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-                "model": model, "method": method, "args": args, "kwargs": kwargs or {},
-            }}),
-            headers={"Content-Type": "application/json"},
-        )
-        payload = response.json()
-        if "error" in payload:
-            return None, payload["error"]["data"]["message"]
-        return payload["result"], None
 
     def test_steps_and_seal_over_rpc(self):
         self.Analysis._bank_plan(SEP)
