@@ -114,6 +114,8 @@
         "report/bank_contact_sla_report_views.xml",
         "report/bank_handover_attrition_report_views.xml",
         "views/bank_reporting_menus.xml",
+        "views/bank_workbench_views.xml",
+        "security/bank_workbench_security.xml",
         "views/bank_reporting_register_views.xml",
         "data/spreadsheet_dashboard_data.xml",
     ],

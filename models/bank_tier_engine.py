@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from odoo import api, models
-from odoo.tools import SQL, float_round, get_lang
+from odoo.tools import SQL, float_round, format_date, get_lang
 
 from odoo.addons.base.models.res_lang import intersperse
 
@@ -125,9 +125,12 @@ class BankTierEngine(models.AbstractModel):
 
     @api.model
     def _condition_label(self, condition):
+        """The metric and its categories by name, in the context's language (the reader's): a
+        reason reads "半年旬日均 [活期存款、定期存款]", not category codes (issue 16)."""
         metric = condition._metric_label()
         if condition.category_ids:
-            metric = f"{metric} [{', '.join(condition.category_ids.mapped('code'))}]"
+            separator = "、" if (self.env.lang or "").startswith("zh") else ", "
+            metric = f"{metric} [{separator.join(condition.category_ids.mapped('name'))}]"
         return metric
 
     # ------------------------------------------------------------------
@@ -227,7 +230,8 @@ class BankTierEngine(models.AbstractModel):
             reason = self.env._(
                 "%(tier)s kept until %(until)s (downgrade grace of %(days)s days): its rules no longer hold "
                 "since %(since)s.",
-                tier=current.name, until=until, days=current.grace_days, since=failing_since,
+                tier=current.name, until=format_date(self.env, until), days=current.grace_days,
+                since=format_date(self.env, failing_since),
             )
         else:
             reason = self.env._("No tier rule holds.")
