@@ -21,7 +21,7 @@ D = datetime.date
 NOV_END = D(2026, 11, 30)
 # The Chinese of the headings checked in the PDF (as in the PO fragment of this report).
 HEADINGS = {
-    "Unit monthly report": "网点月度报告",
+    "Unit monthly report": "机构月度报告",
     "Customers and AUM by tier at month end": "月末各层级客户数及资产规模",
     "New VIP customers": "新增VIP客户",
     "Lost VIP customers": "流失VIP客户",
