@@ -48,7 +48,8 @@ class MonthlyCase(AnnualCase):
       periodic-contact activity of RM a on 王一 due 20 November (overdue), one on A due 10 December;
     - complaints: A mis-selling received 2 Nov, untouched (overdue); 王一 attitude received 16 Nov,
       closed 18 Nov; A fees received 26 Oct, resolved 10 Nov; B waiting received 5 Nov (outlet 2);
-    - dossiers: A's locked, checked out on 10 Nov due 13 Nov, not returned; 王一's and 李二's
+    - dossiers: A's locked, checked out on 3 Nov due 5 Nov and returned on 7 Nov (late), checked out
+      again on 10 Nov due 13 Nov, not returned; 王一's and 李二's
       drafts (opened by their first tier);
     - appraisals of November published for the five RMs (a 120, d and e 100 in outlet 1)."""
 
@@ -116,6 +117,15 @@ class MonthlyCase(AnnualCase):
         attitude = complaint(cls.user_rm_a, cls.customer_wang, "attitude", "2026-11-16")
         fees = complaint(cls.user_rm_a, cls.customer_a, "fees", "2026-10-26")
         complaint(cls.user_rm_b, cls.customer_b, "waiting", "2026-11-05")
+        with frozen_clock(cls.cr, datetime.datetime(2026, 11, 3, 2, 0)):
+            cls.checkout_late = cls.env["bank.dossier.checkout"].with_user(cls.user_rm_a).create({
+                "dossier_id": cls.dossier_a.id, "purpose": "Signature of a contract",
+                "due_at": datetime.datetime(2026, 11, 5, 2, 0),
+            }).with_env(cls.env)
+            cls.checkout_late.with_user(cls.user_head_1).action_approve()
+            cls.checkout_late.with_user(cls.user_head_1).action_hand_out()
+        with frozen_clock(cls.cr, datetime.datetime(2026, 11, 7, 2, 0)):
+            cls.checkout_late.with_user(cls.user_head_1).action_return()
         with frozen_clock(cls.cr, datetime.datetime(2026, 11, 10, 2, 0)):
             fees.with_user(cls.user_rm_a).write({"resolution": "已退还费用"})
             fees.with_user(cls.user_rm_a).action_resolve()
@@ -187,7 +197,7 @@ class TestUnitMonthlyFigures(MonthlyCase):
         self.assertEqual(complaints["waiting"], (0, 0, 0), "outlet 2's")
         self.assertEqual(f["complaint_total"], {"received": 2, "closed": 1, "overdue": 1})
         self.assertEqual(f["checkouts_overdue"], self.checkout)
-        self.assertFalse(f["checkouts_returned_late"])
+        self.assertEqual(f["checkouts_returned_late"], self.checkout_late)
         self.assertEqual(f["draft_dossiers"], 2, "王一's and 李二's")
         classes = {row["value_class"]: (row["customers"], row["contribution"]) for row in f["class_rows"]}
         self.assertEqual(classes, {"grow": (1, 120), "keep": (1, 5), "watch": (0, 0), "loss": (1, -20)})
@@ -274,6 +284,8 @@ class TestUnitMonthlyReport(MonthlyCase):
         self.assertEqual(complaints["attitude"], {"received": "1", "closed": "1", "overdue": "0"})
         self.assertEqual([int(row.get("data-checkout")) for row in tree.xpath(
             "//tr[contains(@class, 'o_bank_monthly_checkout_overdue')]")], self.checkout.ids)
+        self.assertEqual([int(row.get("data-checkout")) for row in tree.xpath(
+            "//tr[contains(@class, 'o_bank_monthly_checkout_late')]")], self.checkout_late.ids)
         self.assertEqual(text(tree.xpath("//p[contains(@class, 'o_bank_monthly_drafts')]//strong")[0]), "2")
         self.assertTrue(tree.xpath("//p[contains(@class, 'o_bank_monthly_appraisals_hidden')]"))
         values = self.table(tree, "o_bank_monthly_value_class", "class")
@@ -329,10 +341,18 @@ class TestUnitMonthlyReportHttp(JsonRpcMixin, HttpCase, MonthlyCase):
                 self.assertIsNone(error)
                 _result, error = self.call(login, model, "action_print", [[wizard_id]])
                 self.assertIn(f"may not print the monthly report of {self.outlet_1.display_name}", error)
+        # The report's URL refuses them too, naming no customer.
+        [wizard_id], _error = self.call("t_rm_a", model, "create", [[{"unit_id": self.outlet_1.id}]])
+        response = self.url_open(f"/report/html/{REPORT}/{wizard_id}")
+        self.assertNotEqual(response.status_code, 200)
+        self.assertNotIn("张三", response.text)
         [wizard_id], error = self.call("t_head_1", model, "create", [[{"unit_id": self.outlet_1.id}]])
         result, error = self.call("t_head_1", model, "action_print", [[wizard_id]])
         self.assertIsNone(error)
         self.assertEqual(result["report_name"], REPORT)
+        response = self.url_open(f"/report/html/{REPORT}/{wizard_id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("张三", response.text)
 
     def test_pdf_in_chinese(self):
         self.publish_november()
