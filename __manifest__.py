@@ -118,6 +118,8 @@
         "security/bank_workbench_security.xml",
         "views/bank_reporting_register_views.xml",
         "data/spreadsheet_dashboard_data.xml",
+        "wizard/bank_unit_monthly_report_views.xml",
+        "report/bank_unit_monthly_report.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
