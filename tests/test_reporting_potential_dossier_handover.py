@@ -168,6 +168,11 @@ class TestDossierRegisterAnalysis(GridMixin, JsonRpcMixin, HttpCase, DossierCase
         self.assertEqual([(view.view_mode, view.view_id.mode) for view in action.view_ids],
                          [("pivot", "primary"), ("graph", "primary")])
         self.assertIn("'unit_id'", action.context)
+        self.assertEqual(action.search_view_id, self.env.ref(PREFIX + "bank_dossier_checkout_view_search_analysis"))
+        search = self.env["bank.dossier.checkout"].get_views(
+            [(action.search_view_id.id, "search")])["views"]["search"]["arch"]
+        for name in ("overdue", "not_overdue", "group_unit", "group_state", "group_borrower", "group_month"):
+            self.assertIn(f'name="{name}"', search)
         self.assertMenuUnderReporting("bank_dossier_action_analysis", "bank_dossier_menu_analysis",
                                       "pivot,graph,list")
 
@@ -260,6 +265,10 @@ class TestHandoverAnalysis(GridMixin, JsonRpcMixin, HttpCase, HandoverCase):
                                                "pivot,graph,list")
         self.assertIn("search_default_not_cancelled", action.context)
         self.assertIn("'dossier_count'", action.context)
+        search = self.env["bank.handover.report"].get_views([(False, "search")])["views"]["search"]["arch"]
+        for name in ("group_state", "group_outgoing", "group_successor", "group_unit", "group_month",
+                     "group_done_month", "not_cancelled"):
+            self.assertIn(f'name="{name}"', search)
 
     def test_by_state_rm_successor_unit_and_month(self):
         started, draft = self.handovers()
