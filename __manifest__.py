@@ -120,6 +120,11 @@
         "data/spreadsheet_dashboard_data.xml",
         "wizard/bank_unit_monthly_report_views.xml",
         "report/bank_unit_monthly_report.xml",
+        "security/bank_reporting_analyses_security.xml",
+        "report/bank_potential_report_views.xml",
+        "report/bank_handover_report_views.xml",
+        "views/bank_reporting_dossier_views.xml",
+        "security/bank_export_security.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",

@@ -5,3 +5,5 @@ from . import bank_contact_sla_report
 from . import bank_handover_attrition_report
 from . import bank_customer_profile
 from . import bank_unit_monthly_report
+from . import bank_potential_report
+from . import bank_handover_report
