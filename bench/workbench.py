@@ -29,7 +29,7 @@ Unit = env["bank.org.unit"]
 branch = Unit.create({"name": "Bench WB Branch", "code": "BWB", "level": "branch"})
 sub = Unit.create({"name": "Bench WB Sub", "code": "BWB-S", "level": "sub_branch", "parent_id": branch.id})
 outlet = Unit.create({"name": "Bench WB Outlet", "code": "BWB-S-1", "level": "outlet", "parent_id": sub.id,
-                      "head_user_id": head.id})
+                      "has_wealth_room": True, "head_user_id": head.id})
 grade = env.ref(P + "rm_grade_rm")
 rms = env["bank.rm"].create([{
     "user_id": new_test_user(env, login=f"bench_wb_rm{i}", groups=P + "group_bank_rm", name=f"Bench RM {i}").id,
