@@ -115,6 +115,7 @@
         "report/bank_handover_attrition_report_views.xml",
         "views/bank_reporting_menus.xml",
         "views/bank_reporting_register_views.xml",
+        "report/bank_balance_history_report_views.xml",
         "data/spreadsheet_dashboard_data.xml",
     ],
     "demo": [
