@@ -375,7 +375,9 @@ class ResPartner(models.Model):
             "bank_relationship_manager.bank_balance_history_report_action"
         )
         action["domain"] = [("partner_id", "=", self.id)]
-        action["context"] = {"search_default_group_day": 1, "search_default_group_series": 2}
+        # Months first: Date › Day then shows the days (the graph keeps the finest interval of a date in
+        # its place), unticking it returns to the months.
+        action["context"] = {"search_default_group_date": 1, "search_default_group_series": 2}
         action["display_name"] = self.env._("Balance history of %(name)s", name=self.display_name)
         return action
 

@@ -170,8 +170,10 @@ class TestBalanceHistory(BalanceHistoryCase):
         self.assertEqual(self.daily(self.customer_a, self.user_rm_a), self.expected_a())
         self.assertEqual(self.daily(self.customer_a, self.user_rm_b), self.expected_a(), "the backup RM")
         self.assertEqual(self.daily(self.customer_a, self.user_head_1), self.expected_a(), "the unit head")
+        self.assertEqual(self.daily(self.customer_a, self.user_supervisor), self.expected_a(), "the supervisor")
         self.assertFalse(self.daily(self.customer_a, self.user_rm_c))
         self.assertFalse(self.daily(self.customer_a, self.user_head_2))
+        self.assertFalse(self.daily(self.customer_a, self.user_center_head))
         self.assertFalse(self.daily(self.customer_b, self.user_rm_a))
         self.assertEqual(len(self.daily(self.customer_a, self.user_office)), 54)
         # The RM's own book, without a customer filter: their customers only.
@@ -190,7 +192,7 @@ class TestBalanceHistory(BalanceHistoryCase):
         self.assertEqual(action["res_model"], REPORT)
         self.assertEqual(action["domain"], [("partner_id", "=", self.customer_a.id)])
         self.assertTrue(action["view_mode"].startswith("graph"))
-        self.assertEqual(action["context"], {"search_default_group_day": 1, "search_default_group_series": 2})
+        self.assertEqual(action["context"], {"search_default_group_date": 1, "search_default_group_series": 2})
         with self.assertRaises(AccessError):
             self.customer_a.with_user(self.user_rm_c).action_view_bank_balances()
         # The loaded rows stay a list: their graph added loans to deposits and fell to zero between dates.

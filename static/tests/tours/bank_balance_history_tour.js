@@ -22,8 +22,31 @@ registry.category("web_tour.tours").add("bank_balance_history_tour", {
             trigger: ".o_graph_view .o_graph_renderer canvas",
         },
         {
-            content: "Grouped by day and by series (AUM, loans)",
+            content: "Grouped by month and by series (AUM, loans)",
             trigger: ".o_searchview_facet .o_facet_values .o_facet_value:eq(1)",
+        },
+        {
+            content: "Open the search options",
+            trigger: ".o_searchview_dropdown_toggler",
+            run: "click",
+        },
+        {
+            content: "Open the intervals of the date grouping",
+            trigger: ".o_group_by_menu .o_accordion_toggle",
+            run: "click",
+        },
+        {
+            content: "Group by day (the last interval)",
+            trigger: ".o_group_by_menu .o_accordion_values .o_item_option:last",
+            run: "click",
+        },
+        {
+            content: "The graph is drawn again, by day",
+            trigger: ".o_searchview_facet .o_facet_values .o_facet_value:eq(2)",
+        },
+        {
+            content: "The graph is still drawn",
+            trigger: ".o_graph_view .o_graph_renderer canvas",
         },
         {
             content: "Switch to the pivot",
