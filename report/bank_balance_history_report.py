@@ -39,8 +39,8 @@ class BankBalanceHistoryReport(models.Model):
     _order = "date desc, series"
     _rec_name = "partner_id"
     _depends = {
-        "bank.balance": ["account_id", "partner_id", "company_id", "date", "balance"],
-        "bank.account": ["partner_id", "kind", "currency_id"],
+        "bank.balance": ["account_id", "date", "balance"],
+        "bank.account": ["partner_id", "company_id", "kind", "currency_id"],
         "res.partner": ["bank_rm_user_id", "bank_backup_rm_user_id", "bank_unit_id", "is_bank_customer"],
         "res.currency.rate": ["rate", "name", "currency_id", "company_id"],
     }

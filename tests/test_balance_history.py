@@ -154,6 +154,15 @@ class TestBalanceHistory(BalanceHistoryCase):
         self.assertEqual(groups[-1]["date:day"][0], "2026-12-01")
         result = self.env[REPORT].web_read_group(domain, ["date:day"], ["amount:avg"])
         self.assertEqual(result["length"], 27)
+        # A customer whose only balance is far in the future has no history yet.
+        self.accounts["T-HIST-C"] = self.env["bank.account"].create({
+            "partner_id": self.customer_c.id, "account_no": "T-HIST-C",
+            "category_id": self.env.ref(PREFIX + "product_category_dep_demand").id,
+        })
+        self.insert_raw_balance("T-HIST-C", D(9999, 12, 31), 1)
+        self.assertFalse(self.daily(self.customer_c))
+        self.assertEqual(self.env[REPORT].formatted_read_group(
+            [("partner_id", "=", self.customer_c.id)], ["date:day", "series"], ["amount:avg"]), [])
 
     def test_window_at_most_three_years_back(self):
         """A valid but old balance (2015) holds until the next one: the window starts three years back."""
