@@ -24,7 +24,7 @@ from .res_partner_assignment import _ROLE_FIELDS
 _ENGINE_FIELDS = frozenset({
     "bank_tier_id", "bank_tier_reason", "bank_tier_date", "bank_tier_failing_since", "bank_evaluated_on",
     "bank_aum", "bank_maintenance_level", "bank_is_potential", "bank_potential_reason", "bank_tier_gap",
-    "bank_potential_lead_id",
+    "bank_potential_lead_id", "bank_potential_tier_id",
 })
 # Dates of a customer that lie before this day are typing errors.
 _OLDEST_BIRTHDAY = datetime.date(1900, 1, 1)
@@ -109,6 +109,10 @@ class ResPartner(models.Model):
     bank_tier_gap = fields.Monetary(
         string="Gap to next tier", currency_field="bank_currency_id", readonly=True,
         help="Smallest total shortfall, over the rules of the tiers, of a potential customer.",
+    )
+    bank_potential_tier_id = fields.Many2one(
+        "bank.vip.tier", string="Tier in reach", readonly=True,
+        help="The tier whose rule the gap to next tier is measured on (the tier engine's choice).",
     )
     bank_potential_lead_id = fields.Many2one("crm.lead", string="Potential opportunity", readonly=True, copy=False)
     bank_tier_history_ids = fields.One2many("bank.tier.history", "partner_id", string="Tier history")
