@@ -117,6 +117,7 @@
         "views/bank_workbench_views.xml",
         "security/bank_workbench_security.xml",
         "views/bank_reporting_register_views.xml",
+        "report/bank_balance_history_report_views.xml",
         "data/spreadsheet_dashboard_data.xml",
         "wizard/bank_unit_monthly_report_views.xml",
         "report/bank_unit_monthly_report.xml",

@@ -7,3 +7,4 @@ from . import bank_customer_profile
 from . import bank_unit_monthly_report
 from . import bank_potential_report
 from . import bank_handover_report
+from . import bank_balance_history_report
