@@ -19,3 +19,23 @@ class TestDefaults(BankCase):
             self.env.invalidate_all()
             self.assertEqual(band.currency_id, currency)
             self.assertEqual(band.with_user(self.user_office).read(["currency_id"])[0]["currency_id"][0], currency.id)
+
+    def test_no_sample_records_in_bank_screens(self):
+        # An RM with no opportunity saw Odoo's English sample cards in USD (issue 16): no view that
+        # an action of the add-on opens shows invented records.
+        data = self.env["ir.model.data"].search([
+            ("module", "=", "bank_relationship_manager"), ("model", "=", "ir.actions.act_window"),
+        ])
+        actions = self.env["ir.actions.act_window"].browse(data.mapped("res_id"))
+        self.assertGreater(len(actions), 30)
+        checked = 0
+        for action in actions:
+            views = [(view_id, mode) for view_id, mode in action.views if mode != "form"]
+            if not views:
+                continue
+            result = self.env[action.res_model].get_views(views)
+            for mode, view in result["views"].items():
+                with self.subTest(action=action.name, mode=mode):
+                    self.assertNotIn('sample="1"', view["arch"])
+                    checked += 1
+        self.assertGreater(checked, 60)
