@@ -37,6 +37,7 @@
         "views/bank_relationship_manager_menus.xml",
         "security/bank_handover_security.xml",
         "data/bank_handover_data.xml",
+        "report/bank_print_layout.xml",
         "report/bank_handover_reports.xml",
         "report/bank_handover_templates.xml",
         "wizard/bank_handover_reject_views.xml",
