@@ -161,6 +161,11 @@ class TestHandoverListLayout(LayoutMixin, HandoverCase):
             self.assertRow(printed, (reference, "—"))
         self.assertNoEmptyPage(printed, lambda body: any(number in body for number in numbers) or "钱督导" in body)
         self.assertSignaturesLast(printed)
+        # The total printed with the last row, on its page.
+        primary = handover.line_ids.filtered(lambda line: line.line_type == "customer" and line.rm_role == "primary")
+        last_row, _line = printed.line_of(primary[-1].reference)
+        total, _line = printed.line_of("970,000.00")
+        self.assertEqual(total, last_row)
 
     def test_list_attached_when_done_has_the_header(self):
         handover = self.ready_handover()
@@ -232,3 +237,11 @@ class TestRegisterLayout(LayoutMixin, DossierCase):
             self.assertRow(printed, ("王建国", "周借阅", f"{number:02d} 年度客户"), key=f"{number:02d} 年度客户")
         self.assertNoEmptyPage(printed, lambda body: re.search(r"\b\d\d 年度客户", body))
         self.assertIn("29 年度客户", printed.pages[-1], "the last row on the last page")
+
+    def test_empty_register_one_page(self):
+        wizard, printed = self.print_register()
+        self.assertFalse(wizard.checkout_ids)
+        self.assertEqual(len(printed.pages), 1)
+        width, height = printed.sizes[0]
+        self.assertGreater(width, height)
+        self.assertRunningHeader(printed, "国贸营业部")
