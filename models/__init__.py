@@ -81,3 +81,4 @@ from . import res_config_settings_value_analysis
 from . import bank_workbench
 from . import bank_workbench_line
 from . import ir_actions_report
+from . import res_partner_workbench

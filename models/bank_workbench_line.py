@@ -58,8 +58,9 @@ class BankWorkbenchLine(models.TransientModel):
         queue = workbench._bank_queue(self.queue)
         domain = queue.domain
         views = [(False, "list"), (False, "form")]
-        if queue.model == "bank.maintenance.activity.report":
-            views = [(False, "list")]
+        if queue.model == "mail.activity":
+            views = [(self.env.ref("bank_relationship_manager.mail_activity_view_list_bank").id, "list"),
+                     (False, "form")]
         action = {
             "type": "ir.actions.act_window",
             "name": self.name,
@@ -68,6 +69,6 @@ class BankWorkbenchLine(models.TransientModel):
             "domain": domain,
             "context": {"create": False},
         }
-        if queue.model == "bank.maintenance.activity.report":
-            action["context"] = {"create": False, "group_by": ["rm_id"]}
+        if queue.key == "unit_overdue":
+            action["context"] = {"create": False, "group_by": ["bank_rm_id"]}
         return action

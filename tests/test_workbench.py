@@ -93,7 +93,12 @@ class TestWorkbench(BankCase):
         self.assertEqual(head_1["checkouts_to_approve"], (0, 0), "the request is at outlet 2")
         self.assertEqual(head_2["checkouts_to_approve"], (1, 0))
         self.assertEqual(head_2["dossiers_to_lock"], (0, 0))
-        self.assertEqual(self.counts(self.user_supervisor)["checkouts_to_approve"], (1, 0), "outlet 2 is overseen")
+        supervisor = self.counts(self.user_supervisor)
+        self.assertEqual(supervisor["checkouts_to_approve"], (1, 0), "outlet 2 is overseen")
+        # RM a's overdue periodic contact (customer A, outlet 1); RM b's greeting is due today only.
+        self.assertEqual(head_1["unit_overdue"], (1, 0))
+        self.assertEqual(head_2["unit_overdue"], (0, 0))
+        self.assertEqual(supervisor["unit_overdue"], (1, 0))
 
     def test_office_and_hr(self):
         office, hr = self.counts(self.user_office), self.counts(self.user_hr)
@@ -120,4 +125,6 @@ class TestWorkbench(BankCase):
         self.workbench(self.user_rm_a)  # warm the caches
         self.env.invalidate_all()
         with self.assertQueryCount(60):
-            self.workbench(self.user_rm_a)
+            workbench = self.workbench(self.user_rm_a)
+            workbench.line_ids.read(["name", "count", "overdue_count"])
+            workbench.read(["due_count", "overdue_count"])
