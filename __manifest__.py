@@ -116,6 +116,7 @@
         "views/bank_reporting_menus.xml",
         "views/bank_reporting_register_views.xml",
         "data/spreadsheet_dashboard_data.xml",
+        "views/res_partner_form_views.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",

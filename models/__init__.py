@@ -78,3 +78,4 @@ from . import bank_value_analysis
 from . import res_partner_value_analysis
 from . import res_company_value_analysis
 from . import res_config_settings_value_analysis
+from . import res_partner_form
