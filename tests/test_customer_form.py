@@ -114,6 +114,30 @@ class TestCustomerForm(BankCase):
         with self.assertRaises(AccessError):
             self.customer_c.with_user(self.user_rm_a).bank_log_count  # noqa: B018
 
+    def test_holdings_in_company_currency(self):
+        """A USD deposit counts at the day's rate; a currency without any rate is left out of the
+        totals (never 1:1), though its account is counted."""
+        cny, usd, jpy = (self.env.ref(f"base.{code}") for code in ("CNY", "USD", "JPY"))
+        (cny | usd | jpy).active = True
+        self.env.company.currency_id = cny
+        self.env["res.currency.rate"].search([("currency_id", "in", (cny | usd | jpy).ids)]).unlink()
+        # 1 USD = 8 CNY (Odoo stores units of the currency per unit of company currency).
+        self.env["res.currency.rate"].create(
+            {"currency_id": usd.id, "name": "2025-01-01", "rate": 0.125, "company_id": self.env.company.id}
+        )
+        category = self.env.ref(PREFIX + "product_category_dep_fx")
+        self.env["bank.account"].create([
+            {"account_no": f"FORM-{currency.name}", "partner_id": self.customer_b.id, "category_id": category.id,
+             "currency_id": currency.id}
+            for currency in (usd, jpy)
+        ])
+        self.env["bank.balance"].load_balances([
+            {"account_no": "FORM-USD", "date": self.today, "balance": 1000},
+            {"account_no": "FORM-JPY", "date": self.today, "balance": 50000},
+        ])
+        customer = self.customer_b.with_user(self.user_rm_b)
+        self.assertEqual((customer.bank_account_count, customer.bank_deposit_total), (2, 8000))
+
     def test_buttons_open_what_they_count(self):
         customer = self.customer_a.with_user(self.user_rm_a)
         for method, count_field in COUNTED.items():
