@@ -78,4 +78,6 @@ from . import bank_value_analysis
 from . import res_partner_value_analysis
 from . import res_company_value_analysis
 from . import res_config_settings_value_analysis
+from . import bank_workbench
+from . import bank_workbench_line
 from . import res_partner_form

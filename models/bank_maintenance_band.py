@@ -20,14 +20,20 @@ class BankMaintenanceBand(models.Model):
     _order = "aum_from, id"
     _inherit = ["bank.config.mixin"]
     # Four eyes (models/bank_config_mixin.py): who maintains a customer, by assets.
-    _bank_action_fields = frozenset({"level", "aum_from", "from_inclusive", "currency_id", "active"})
+    _bank_action_fields = frozenset({"level", "aum_from", "from_inclusive", "active"})
 
     name = fields.Char(required=True, translate=True)
     level = fields.Selection(MAINTENANCE_LEVELS, required=True)
     aum_from = fields.Monetary(string="AUM from", required=True, default=0.0)
     from_inclusive = fields.Boolean(string="Including the start", default=True)
-    currency_id = fields.Many2one("res.currency", default=lambda self: self.env.company.currency_id, readonly=True)
+    # Bands compare the customer's AUM, which is in company currency: the band's amount is too. A stored
+    # currency would keep the one of the day the data was loaded (USD before the bank set CNY).
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
     active = fields.Boolean(default=True)
+
+    @api.depends_context("company")
+    def _compute_currency_id(self):
+        self.currency_id = self.env.company.currency_id
 
     @api.constrains("aum_from")
     def _check_aum_from(self):

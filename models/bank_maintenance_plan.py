@@ -3,7 +3,7 @@ import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -268,7 +268,8 @@ class BankMaintenancePlan(models.Model):
             labels = {
                 account.id: self.env._(
                     "%(account)s (%(category)s) matures on %(date)s",
-                    account=account.account_no, category=account.category_id.name, date=account.maturity_date,
+                    account=account.account_no, category=account.category_id.name,
+                    date=format_date(self.env, account.maturity_date),
                 )
                 for account in accounts
             }

@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from odoo import api, models
-from odoo.tools import SQL, float_round, get_lang
+from odoo.tools import SQL, float_round, format_date, get_lang
 
 from odoo.addons.base.models.res_lang import intersperse
 
@@ -125,9 +125,12 @@ class BankTierEngine(models.AbstractModel):
 
     @api.model
     def _condition_label(self, condition):
+        """The metric and its categories by name, in the context's language (the reader's): a
+        reason reads "半年旬日均 [活期存款、定期存款]", not category codes (issue 16)."""
         metric = condition._metric_label()
         if condition.category_ids:
-            metric = f"{metric} [{', '.join(condition.category_ids.mapped('code'))}]"
+            separator = "、" if (self.env.lang or "").startswith("zh") else ", "
+            metric = f"{metric} [{separator.join(condition.category_ids.mapped('name'))}]"
         return metric
 
     # ------------------------------------------------------------------
@@ -227,7 +230,8 @@ class BankTierEngine(models.AbstractModel):
             reason = self.env._(
                 "%(tier)s kept until %(until)s (downgrade grace of %(days)s days): its rules no longer hold "
                 "since %(since)s.",
-                tier=current.name, until=until, days=current.grace_days, since=failing_since,
+                tier=current.name, until=format_date(self.env, until), days=current.grace_days,
+                since=format_date(self.env, failing_since),
             )
         else:
             reason = self.env._("No tier rule holds.")
@@ -285,6 +289,7 @@ class BankTierEngine(models.AbstractModel):
             "potential_reason": "\n".join(potential_lines) if is_potential else False,
             "gap": gap[0] if is_potential and gap else 0.0,
             "gap_metrics": {c.metric for c, s in gap[3] if s > 0} if is_potential and gap else set(),
+            "gap_tier_id": gap[1].id if is_potential and gap else False,
         }
 
     @api.model
@@ -364,6 +369,7 @@ class BankTierEngine(models.AbstractModel):
         ids, tiers, reasons, tier_dates, failing, aums, levels, potentials, potential_reasons, gaps = (
             [], [], [], [], [], [], [], [], [], []
         )
+        gap_tiers = []
         history, new_potentials = [], []
         for partner_id, decision in decisions.items():
             state = states[partner_id]
@@ -378,6 +384,7 @@ class BankTierEngine(models.AbstractModel):
             potentials.append(decision["is_potential"])
             potential_reasons.append(decision["potential_reason"] or None)
             gaps.append(decision["gap"])
+            gap_tiers.append(decision.get("gap_tier_id") or None)
             if changed:
                 history.append({
                     "partner_id": partner_id,
@@ -399,21 +406,23 @@ class BankTierEngine(models.AbstractModel):
                       bank_is_potential = v.is_potential,
                       bank_potential_reason = v.potential_reason,
                       bank_tier_gap = v.gap,
+                      bank_potential_tier_id = v.gap_tier_id,
                       bank_evaluated_on = %(date)s
                  FROM unnest(%(ids)s::int[], %(tiers)s::int[], %(reasons)s::text[], %(changed)s::bool[],
                              %(tier_dates)s::date[], %(failing)s::date[], %(aums)s::numeric[], %(levels)s::varchar[],
-                             %(potentials)s::bool[], %(potential_reasons)s::text[], %(gaps)s::numeric[])
+                             %(potentials)s::bool[], %(potential_reasons)s::text[], %(gaps)s::numeric[],
+                             %(gap_tiers)s::int[])
                       AS v(id, tier_id, reason, tier_changed, tier_date, failing_since, aum, level, is_potential,
-                           potential_reason, gap)
+                           potential_reason, gap, gap_tier_id)
                 WHERE p.id = v.id""",
             date=date, ids=ids, tiers=tiers, reasons=reasons, changed=[d is not None for d in tier_dates],
             tier_dates=[d or date for d in tier_dates], failing=failing, aums=aums, levels=levels,
-            potentials=potentials, potential_reasons=potential_reasons, gaps=gaps,
+            potentials=potentials, potential_reasons=potential_reasons, gaps=gaps, gap_tiers=gap_tiers,
         ))
         self.env["res.partner"].invalidate_model([
             "bank_tier_id", "bank_tier_reason", "bank_tier_date", "bank_tier_failing_since", "bank_aum",
             "bank_maintenance_level", "bank_is_potential", "bank_potential_reason", "bank_tier_gap",
-            "bank_evaluated_on",
+            "bank_evaluated_on", "bank_potential_tier_id",
         ])
         if history:
             self.env["bank.tier.history"]._bank_system_create(history)

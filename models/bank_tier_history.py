@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 from .bank_guard_mixin import guard_error
 
@@ -67,5 +68,5 @@ class BankTierHistory(models.Model):
             Dossier._bank_open_for_partners(
                 rows.partner_id,
                 open_date=day,
-                reason=self.env._("first reached a tier on %(date)s", date=day),
+                reason=self.env._("first reached a tier on %(date)s", date=format_date(self.env, day)),
             )

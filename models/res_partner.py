@@ -24,7 +24,7 @@ from .res_partner_assignment import _ROLE_FIELDS
 _ENGINE_FIELDS = frozenset({
     "bank_tier_id", "bank_tier_reason", "bank_tier_date", "bank_tier_failing_since", "bank_evaluated_on",
     "bank_aum", "bank_maintenance_level", "bank_is_potential", "bank_potential_reason", "bank_tier_gap",
-    "bank_potential_lead_id",
+    "bank_potential_lead_id", "bank_potential_tier_id",
 })
 # Dates of a customer that lie before this day are typing errors.
 _OLDEST_BIRTHDAY = datetime.date(1900, 1, 1)
@@ -109,6 +109,10 @@ class ResPartner(models.Model):
     bank_tier_gap = fields.Monetary(
         string="Gap to next tier", currency_field="bank_currency_id", readonly=True,
         help="Smallest total shortfall, over the rules of the tiers, of a potential customer.",
+    )
+    bank_potential_tier_id = fields.Many2one(
+        "bank.vip.tier", string="Tier in reach", readonly=True,
+        help="The tier whose rule the gap to next tier is measured on (the tier engine's choice).",
     )
     bank_potential_lead_id = fields.Many2one("crm.lead", string="Potential opportunity", readonly=True, copy=False)
     bank_tier_history_ids = fields.One2many("bank.tier.history", "partner_id", string="Tier history")
@@ -367,9 +371,17 @@ class ResPartner(models.Model):
         }
 
     def action_view_bank_balances(self):
+        """The customer's balance history (report/bank_balance_history_report.py): AUM and loans as two
+        lines, carried forward between balance dates, by day, 旬 or month."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("bank_relationship_manager.bank_balance_action")
+        self.check_access("read")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "bank_relationship_manager.bank_balance_history_report_action"
+        )
         action["domain"] = [("partner_id", "=", self.id)]
+        # Months first: Date › Day then shows the days (the graph keeps the finest interval of a date in
+        # its place), unticking it returns to the months.
+        action["context"] = {"search_default_group_date": 1, "search_default_group_series": 2}
         action["display_name"] = self.env._("Balance history of %(name)s", name=self.display_name)
         return action
 

@@ -4,3 +4,7 @@ from . import bank_maintenance_activity_report
 from . import bank_contact_sla_report
 from . import bank_handover_attrition_report
 from . import bank_customer_profile
+from . import bank_unit_monthly_report
+from . import bank_potential_report
+from . import bank_handover_report
+from . import bank_balance_history_report

@@ -55,3 +55,8 @@ from . import test_reporting_handover_attrition
 from . import test_reporting_tours
 from . import test_customer_profile_report
 from . import test_reporting_registers
+from . import test_defaults
+from . import test_chinese_texts
+from . import test_workbench
+from . import test_workbench_tours
+from . import test_one_place

@@ -263,14 +263,6 @@ class TestCustomerForm(BankCase):
         for name in ("bank_tier_id", "bank_aum", "bank_rm_id", "activity_ids", "bank_next_contact_date"):
             self.assertTrue(kanban_arch.xpath(f"//field[@name='{name}']"), name)
 
-    def test_no_sample_records_in_the_wealth_pipeline(self):
-        """An RM without opportunities sees the empty pipeline, not Odoo's sample cards (USD)."""
-        action = self.env.ref(PREFIX + "crm_lead_action_wealth_pipeline")
-        Lead = self.env["crm.lead"].with_user(self.user_rm_a)
-        for view in action.view_ids.view_id:
-            arch = etree.fromstring(Lead.get_view(view.id, view.type)["arch"])
-            self.assertNotEqual(arch.get("sample"), "1", view.type)
-
 
 @tagged("post_install", "-at_install")
 class TestCustomerFormTour(HttpCase):

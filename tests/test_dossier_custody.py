@@ -150,7 +150,7 @@ class TestDossierCustody(DossierCase):
         self.assertEqual((opened.state, opened.unit_id, opened.open_date),
                          ("draft", self.outlet_2, datetime.date(2026, 3, 1)))
         self.assertRegex(opened.bag_no, r"^DA\d{4}-\d{6}$")
-        self.assertIn("first reached a tier on 2026-03-01", self.ledger(opened).details)
+        self.assertIn("first reached a tier on 03/01/2026", self.ledger(opened).details)
         self.assertEqual(self.env["bank.dossier"].search_count([("partner_id", "=", self.customer_a.id)]), 1,
                          "customer A had a dossier already")
         # Later changes (up, down, up again) open nothing more.

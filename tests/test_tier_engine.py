@@ -209,8 +209,9 @@ class TestTierEngine(TierCase):
         self.assertFalse(close.bank_tier_id)
         self.assertTrue(close.bank_is_potential, "80 % of the funds threshold")
         self.assertAlmostEqual(close.bank_tier_gap, 100000.0)
+        self.assertEqual(close.bank_potential_tier_id, self.vip, "the tier the gap is measured to")
         self.assertIn("Close to VIP, rule «Open-ended funds of 500,000»", close.bank_potential_reason)
-        self.assertRegex(close.bank_potential_reason, r"Balance on the day \[FUND\] needs \+\D*100,000.00")
+        self.assertRegex(close.bank_potential_reason, r"Balance on the day \[Open-ended funds\] needs \+\D*100,000.00")
         self.assertTrue(close.bank_potential_lead_id, "a CRM opportunity for the RM")
         self.assertEqual(close.bank_potential_lead_id.type, "opportunity")
         lead = close.bank_potential_lead_id
@@ -219,6 +220,7 @@ class TestTierEngine(TierCase):
         far = self.env["res.partner"].create({"name": "Far", "is_bank_customer": True})
         self._load(self._account(far, "FUND"), ("2026-03-01", 399999))
         self.assertFalse(self._evaluate(far, day).bank_is_potential)
+        self.assertFalse(far.bank_potential_tier_id)
         earner = self.env["res.partner"].create({"name": "Earner", "is_bank_customer": True, "annual_income": 500000})
         self.assertTrue(self._evaluate(earner, day).bank_is_potential, "the potential rule on income")
         self.assertIn("Annual income of 500,000", earner.bank_potential_reason)
@@ -261,12 +263,14 @@ class TestTierEngine(TierCase):
         self.assertEqual(partner.bank_tier_id, self.vip)
         self.assertEqual(partner.bank_tier_date, D(2026, 3, 31))
         self.assertIn("rule «Open-ended funds of 500,000»", partner.bank_tier_reason)
-        self.assertRegex(partner.bank_tier_reason, r"Balance on the day \[FUND\]: \D*600,000.00 >= \D*500,000.00 ✓")
+        self.assertRegex(
+            partner.bank_tier_reason, r"Balance on the day \[Open-ended funds\]: \D*600,000.00 >= \D*500,000.00 ✓"
+        )
         # Below the threshold from April 1st: kept for the 30 days of grace, then downgraded.
         self._evaluate(partner, D(2026, 4, 1))
         self.assertEqual(partner.bank_tier_id, self.vip)
         self.assertEqual(partner.bank_tier_failing_since, D(2026, 4, 1))
-        self.assertIn("kept until 2026-04-30", partner.bank_tier_reason)
+        self.assertIn("kept until 04/30/2026", partner.bank_tier_reason)
         self._evaluate(partner, D(2026, 4, 29))
         self.assertEqual(partner.bank_tier_id, self.vip, "29 failing days: still within grace")
         self._evaluate(partner, D(2026, 4, 30))

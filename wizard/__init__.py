@@ -8,3 +8,4 @@ from . import bank_dossier_register_report
 from . import bank_activity_done
 from . import bank_appraisal_run
 from . import bank_appraisal_ranking_report
+from . import bank_unit_monthly_report

@@ -4,7 +4,7 @@ import { stepUtils } from "@web_tour/tour_utils";
 const CUSTOMER = "表单巡回客户";
 
 /**
- * An RM, working in Chinese, opens the app on their customers (the "My customers" filter set),
+ * An RM, working in Chinese, opens their customers (the "My customers" filter set),
  * opens the best customer, reads the header (tier badge in the tier's colour, AUM) and follows
  * the maintenance-log smart button to the customer's contacts. Selectors, not texts: the terms
  * of this screen are translated in the shared catalogue.
@@ -16,6 +16,16 @@ registry.category("web_tour.tours").add("bank_customer_form_tour", {
         {
             content: "Open the Relationship Banking app",
             trigger: ".o_app[data-menu-xmlid='bank_relationship_manager.bank_menu_root']",
+            run: "click",
+        },
+        {
+            content: "Open the Customers menu (the app opens on the workbench)",
+            trigger: ".o_main_navbar [data-menu-xmlid='bank_relationship_manager.bank_menu_customers_section']",
+            run: "click",
+        },
+        {
+            content: "Open the customers",
+            trigger: ".dropdown-item[data-menu-xmlid='bank_relationship_manager.bank_menu_customers']",
             run: "click",
         },
         {

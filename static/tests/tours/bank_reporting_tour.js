@@ -70,5 +70,11 @@ registry.category("web_tour.tours").add("bank_reporting_unit_head_tour", {
         ...openRegisterAnalysis("bank_tier_history_menu_analysis"),
         ...openRegisterAnalysis("bank_complaint_menu_analysis"),
         ...openRegisterAnalysis("bank_maintenance_log_menu_analysis"),
+        // Potential customers, the dossier register and handovers: pivot, graph and list (their figures are
+        // checked by tests/test_reporting_potential_dossier_handover.py).
+        ...openAnalysis("bank_potential_report_menu", null),
+        ...openAnalysis("bank_dossier_checkout_menu_analysis", null),
+        ...openAnalysis("bank_dossier_menu_analysis", null),
+        ...openAnalysis("bank_handover_report_menu", null),
     ],
 });

@@ -1,0 +1,123 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import datetime
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import BankCase
+
+PREFIX = "bank_relationship_manager."
+
+
+@tagged("post_install", "-at_install")
+class TestWorkbench(BankCase):
+    """The morning workbench (models/bank_workbench.py) of an RM, a unit head, the office and HR,
+    against hand-made records: each kind, due today against overdue, another RM's items absent."""
+
+    reference_now = datetime.datetime(2026, 12, 7, 2, 0)  # Monday 7 December 2026, 10:00 in Beijing
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ref = cls.env.ref
+        cls.type_birthday = ref(PREFIX + "mail_activity_type_birthday")
+        cls.type_periodic = ref(PREFIX + "mail_activity_type_periodic_contact")
+        cls.type_holiday = ref(PREFIX + "mail_activity_type_holiday")
+        day = datetime.timedelta(days=1)
+
+        def activity(partner, activity_type, user, deadline):
+            return partner.activity_schedule(activity_type_id=activity_type.id, user_id=user.id,
+                                             date_deadline=deadline, summary="T")
+
+        cls.birthday_a = activity(cls.customer_a, cls.type_birthday, cls.user_rm_a, cls.today)
+        activity(cls.customer_a, cls.type_periodic, cls.user_rm_a, cls.today - 2 * day)
+        activity(cls.customer_a, cls.type_birthday, cls.user_rm_a, cls.today + day)  # not due yet
+        activity(cls.customer_b, cls.type_birthday, cls.user_rm_b, cls.today)  # another RM's
+        Dossier = cls.env["bank.dossier"]
+        # A draft dossier at outlet 1 (head 1 locks it) and a locked one at outlet 2 that RM b asks for.
+        Dossier.with_user(cls.user_rm_a).create({
+            "partner_id": cls.customer_a.id,
+            "item_ids": [Command.create({"document_type": "id_copy", "description": "ID copy"})],
+        })
+        dossier_b = Dossier.with_user(cls.user_rm_b).create({
+            "partner_id": cls.customer_b.id,
+            "item_ids": [Command.create({"document_type": "id_copy", "description": "ID copy"})],
+        })
+        dossier_b.with_user(cls.user_head_2).action_lock()
+        cls.env["bank.dossier.checkout"].with_user(cls.user_rm_b).create({
+            "dossier_id": dossier_b.id, "purpose": "Visit", "due_at": cls.reference_now + 3 * day,
+        })
+        cls.Workbench = cls.env["bank.workbench"]
+
+    def workbench(self, user):
+        action = self.Workbench.with_user(user).action_open_workbench()
+        return self.Workbench.with_user(user).browse(action["res_id"])
+
+    def counts(self, user):
+        """{queue or activity type xml name: (count, overdue)} of the user's workbench."""
+        lines = self.workbench(user).line_ids
+        return {
+            (line.activity_type_id.get_external_id()[line.activity_type_id.id].split(".")[1]
+             if line.queue == "activity" else line.queue): (line.count, line.overdue_count)
+            for line in lines
+        }
+
+    def test_rm_activities_by_kind_today_and_overdue(self):
+        counts = self.counts(self.user_rm_a)
+        self.assertEqual(counts["mail_activity_type_birthday"], (1, 0), "tomorrow's and RM b's left out")
+        self.assertEqual(counts["mail_activity_type_periodic_contact"], (1, 1))
+        self.assertEqual(counts["mail_activity_type_holiday"], (0, 0), "the core kinds show even when none is due")
+        self.assertEqual(counts["weekly_summary"], (0, 0))
+        self.assertNotIn("checkouts_to_approve", counts, "an RM has no decisions to take")
+        self.assertNotIn("handovers", counts)
+        workbench = self.workbench(self.user_rm_a)
+        self.assertEqual((workbench.due_count, workbench.overdue_count), (2, 1))
+        self.assertEqual(self.counts(self.user_rm_b)["mail_activity_type_birthday"], (1, 0))
+
+    def test_each_count_opens_its_records(self):
+        workbench = self.workbench(self.user_rm_a)
+        line = workbench.line_ids.filtered(lambda line: line.activity_type_id == self.type_birthday)
+        action = line.action_open()
+        found = self.env[action["res_model"]].with_user(self.user_rm_a).search(action["domain"])
+        self.assertEqual(found, self.birthday_a)
+        line = workbench.line_ids.filtered(lambda line: line.queue == "contact_due")
+        action = line.action_open()
+        self.assertEqual(
+            self.env[action["res_model"]].with_user(self.user_rm_a).search_count(action["domain"]), line.count
+        )
+
+    def test_unit_heads_queues(self):
+        head_1, head_2 = self.counts(self.user_head_1), self.counts(self.user_head_2)
+        self.assertEqual(head_1["dossiers_to_lock"], (1, 0))
+        self.assertEqual(head_1["checkouts_to_approve"], (0, 0), "the request is at outlet 2")
+        self.assertEqual(head_2["checkouts_to_approve"], (1, 0))
+        self.assertEqual(head_2["dossiers_to_lock"], (0, 0))
+        self.assertEqual(self.counts(self.user_supervisor)["checkouts_to_approve"], (1, 0), "outlet 2 is overseen")
+
+    def test_office_and_hr(self):
+        office, hr = self.counts(self.user_office), self.counts(self.user_hr)
+        self.assertIn("handovers", office)
+        self.assertNotIn("config_changes", office, "configuration changes are the administrators'")
+        self.assertIn("config_changes", self.counts(self.user_admin))
+        self.assertNotIn("mail_activity_type_birthday", office, "the office serves no customer")
+        self.assertEqual(set(hr), {"handovers"})
+
+    def test_home_action_of_bank_staff(self):
+        action = self.env.ref(PREFIX + "bank_workbench_action")
+        for user in (self.user_rm_a, self.user_head_1, self.user_office, self.user_hr):
+            self.assertEqual(user.action_id.id, action.id, user.login)
+        self.assertFalse(self.user_plain.action_id, "other users keep Odoo's home")
+
+    def test_a_workbench_is_its_users_only(self):
+        workbench = self.workbench(self.user_rm_a)
+        with self.assertRaises(AccessError):
+            workbench.with_user(self.user_rm_b).read(["due_count"])
+        with self.assertRaises(AccessError):
+            workbench.line_ids.with_user(self.user_rm_b).read(["count"])
+
+    def test_query_count(self):
+        self.workbench(self.user_rm_a)  # warm the caches
+        self.env.invalidate_all()
+        with self.assertQueryCount(60):
+            self.workbench(self.user_rm_a)
