@@ -127,6 +127,7 @@
         "report/bank_handover_report_views.xml",
         "views/bank_reporting_dossier_views.xml",
         "security/bank_export_security.xml",
+        "views/res_partner_form_views.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",

@@ -12,7 +12,9 @@ class BankVipTier(models.Model):
 
     _name = "bank.vip.tier"
     _description = "Customer tier"
-    _order = "rank desc, id"
+    # NULLS LAST: ordering customers by their tier (the customer list's default order,
+    # views/res_partner_form_views.xml) puts the customers without a tier after the tiered ones.
+    _order = "rank desc nulls last, id"
     _inherit = ["bank.config.mixin"]
     # Four eyes (models/bank_config_mixin.py): what decides the tier changes by approved request only.
     _bank_action_fields = frozenset({

@@ -20,6 +20,16 @@ registry.category("web_tour.tours").add("bank_rm_customers_tour", {
             trigger: ".o_main_navbar .o_menu_brand:contains('客户经理管理')",
         },
         {
+            content: "Open the Customers menu (the app opens on the workbench)",
+            trigger: ".o_main_navbar [data-menu-xmlid='bank_relationship_manager.bank_menu_customers_section']",
+            run: "click",
+        },
+        {
+            content: "Open the customers",
+            trigger: ".dropdown-item[data-menu-xmlid='bank_relationship_manager.bank_menu_customers']",
+            run: "click",
+        },
+        {
             content: "Own customer is listed",
             trigger: ".o_list_view .o_data_row:contains('巡回客户甲')",
         },
