@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.fields import Domain
 
 from .bank_workbench import SECTIONS
@@ -11,7 +11,14 @@ class BankWorkbenchLine(models.TransientModel):
 
     _name = "bank.workbench.line"
     _description = "Workbench queue"
+    _inherit = ["bank.guard.mixin"]
     _order = "sequence, id"
+    # Made by the workbench only (its _bank_fill): the record rule reads workbench_id.
+    _bank_action_fields = frozenset({"workbench_id", "sequence", "section", "queue", "activity_type_id", "name"})
+
+    @api.model
+    def _bank_may_create(self):
+        return self.env._("the queues of a workbench are made when it opens.")
 
     workbench_id = fields.Many2one("bank.workbench", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer()

@@ -121,6 +121,20 @@ class TestWorkbench(BankCase):
         with self.assertRaises(AccessError):
             workbench.line_ids.with_user(self.user_rm_b).read(["count"])
 
+    def test_nobody_makes_or_redirects_a_workbench_by_hand(self):
+        workbench = self.workbench(self.user_rm_a)
+        Line = self.env["bank.workbench.line"].with_user(self.user_rm_b)
+        with self.assertRaises(AccessError):
+            Line.create({"workbench_id": workbench.id, "section": "mine", "queue": "potential", "name": "x"})
+        with self.assertRaises(AccessError):
+            self.Workbench.with_user(self.user_rm_b).create({"user_id": self.user_rm_a.id})
+        with self.assertRaises(AccessError):
+            self.Workbench.with_user(self.user_rm_b).with_context(default_user_id=self.user_rm_a.id).create({})
+        mine = self.workbench(self.user_rm_b)
+        with self.assertRaises(AccessError):
+            mine.write({"user_id": self.user_rm_a.id})
+        self.assertEqual(mine.user_id, self.user_rm_b)
+
     def test_query_count(self):
         self.workbench(self.user_rm_a)  # warm the caches
         self.env.invalidate_all()

@@ -20,8 +20,8 @@ function openAnalysis(menuXmlid, rowText) {
                   trigger: `.o_pivot .o_pivot_header_cell_closed:contains('${rowText}')`,
               }
             : {
-                  content: "The pivot is shown (sample data when empty)",
-                  trigger: ".o_pivot_view .o_pivot",
+                  content: "The pivot is shown (or, empty, the help: no sample data in bank screens)",
+                  trigger: ".o_pivot_view .o_pivot, .o_pivot_view .o_view_nocontent",
               },
         {
             content: "Switch to the graph",
@@ -29,8 +29,8 @@ function openAnalysis(menuXmlid, rowText) {
             run: "click",
         },
         {
-            content: "The graph is drawn",
-            trigger: ".o_graph_renderer canvas",
+            content: "The graph is drawn (or, empty, the help)",
+            trigger: ".o_graph_renderer canvas, .o_graph_view .o_view_nocontent",
         },
         {
             content: "Switch to the list",
