@@ -60,3 +60,4 @@ from . import test_chinese_texts
 from . import test_workbench
 from . import test_workbench_tours
 from . import test_one_place
+from . import test_button_visibility
