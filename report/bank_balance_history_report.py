@@ -8,6 +8,7 @@ from odoo.tools import SQL
 
 from ..models.bank_balance import _OLDEST_BALANCE_DATE
 from ..models.bank_balance_xun import xun_first_sql, xun_last_sql
+from ..tools.currency_sql import company_rate_factor
 
 # The history shown: at most this many years back from the bank's date today (issue 16).
 HISTORY_YEARS = 3
@@ -131,22 +132,5 @@ class BankBalanceHistoryReport(models.Model):
             id_days=_ID_DAYS, epoch=_EPOCH, currency=company.currency_id.id, company=company.id,
             xun_first=xun_first_sql(SQL("v.day")), xun_last=xun_last_sql(SQL("v.day")),
             oldest=today - relativedelta(years=HISTORY_YEARS), floor=_OLDEST_BALANCE_DATE, today=today,
-            factor=self._factor_sql(company, SQL("g.day::date")),
-        )
-
-    def _factor_sql(self, company, day):
-        """An expression: an amount of the account's currency (``pt.currency_id``) times it is in
-        company currency at ``day`` (the newest rate not after it, company rates first); NULL for a
-        currency without a rate on or before the day, whose balances are then left out."""
-        def rate(currency):
-            return SQL(
-                """(SELECT r.rate FROM res_currency_rate r
-                     WHERE r.currency_id = %s AND r.name <= %s
-                       AND (r.company_id = %s OR r.company_id IS NULL)
-                     ORDER BY r.company_id NULLS LAST, r.name DESC LIMIT 1)""",
-                currency, day, company.id,
-            )
-        return SQL(
-            "CASE WHEN pt.currency_id = %s THEN 1.0 ELSE COALESCE(%s, 1.0) / %s END",
-            company.currency_id.id, rate(company.currency_id.id), rate(SQL("pt.currency_id")),
+            factor=company_rate_factor(company, SQL("pt.currency_id"), SQL("g.day::date")),
         )

@@ -2,6 +2,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..tools.currency_sql import company_rate_factor
+
 # The window of the analysis: customers handed over in the last 90 days (issue 14).
 ATTRITION_DAYS = 90
 
@@ -56,6 +58,10 @@ class BankHandoverAttritionReport(models.Model):
     def _table_query(self):
         company = self.env.company
         today = company._bank_today()
+
+        def factor(day):
+            return SQL("SELECT %s AS factor", company_rate_factor(company, SQL("a.currency_id"), day))
+
         return SQL(
             """
             WITH moved AS (
@@ -102,23 +108,6 @@ class BankHandoverAttritionReport(models.Model):
             since=fields.Date.subtract(today, days=ATTRITION_DAYS),
             today=today,
             currency=company.currency_id.id,
-            factor_then=self._factor_sql(company, SQL("m.handover_date")),
-            factor_now=self._factor_sql(company, SQL("%s::date", today)),
-        )
-
-    def _factor_sql(self, company, date):
-        """A query of one column ``factor``: an amount of the account's currency times it is in the
-        company currency at ``date`` (the newest rate not after it; a currency without a rate on or
-        before the day has no factor, and its balances are left out, never taken 1:1)."""
-        def rate(currency):
-            return SQL(
-                """(SELECT r.rate FROM res_currency_rate r
-                     WHERE r.currency_id = %s AND r.name <= %s
-                       AND (r.company_id = %s OR r.company_id IS NULL)
-                     ORDER BY r.company_id NULLS LAST, r.name DESC LIMIT 1)""",
-                currency, date, company.id,
-            )
-        return SQL(
-            "SELECT CASE WHEN a.currency_id = %s THEN 1.0 ELSE COALESCE(%s, 1.0) / %s END AS factor",
-            company.currency_id.id, rate(company.currency_id.id), rate(SQL("a.currency_id")),
+            factor_then=factor(SQL("m.handover_date")),
+            factor_now=factor(SQL("%s::date", today)),
         )

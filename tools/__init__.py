@@ -2,3 +2,4 @@
 from . import id_number
 from . import cron_batches
 from . import pdf_header
+from . import currency_sql
