@@ -80,6 +80,7 @@ from . import res_company_value_analysis
 from . import res_config_settings_value_analysis
 from . import bank_workbench
 from . import bank_workbench_line
+from . import bank_workbench_figures
 from . import ir_actions_report
 from . import res_partner_workbench
 from . import res_partner_form

@@ -6,12 +6,21 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .bank_customer_value import VALUE_CLASSES
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     bank_value_ids = fields.One2many("bank.customer.value", "partner_id", string="Value snapshots")
     bank_value_count = fields.Integer(string="Number of value snapshots", compute="_compute_bank_value_count")
+    # The newest month's value on the customer form's header (views/res_partner_form_views.xml).
+    bank_value_date = fields.Date(string="Value month", compute="_compute_bank_value_latest")
+    bank_value_class = fields.Selection(VALUE_CLASSES, string="Value class", compute="_compute_bank_value_latest")
+    bank_value_contribution = fields.Monetary(
+        string="Contribution", currency_field="bank_currency_id", compute="_compute_bank_value_latest",
+        help="Estimated income − estimated cost in the newest month of value snapshots.",
+    )
 
     @api.depends("bank_value_ids")
     def _compute_bank_value_count(self):
@@ -22,6 +31,26 @@ class ResPartner(models.Model):
         )) if Value.has_access("read") else {}
         for partner in self:
             partner.bank_value_count = counts.get(partner, 0)
+
+    @api.depends_context("uid")
+    def _compute_bank_value_latest(self):
+        """The newest current snapshot of each customer of the batch, as the user reads them:
+        two queries for the batch (the newest month per customer, then those rows)."""
+        Value = self.env["bank.customer.value"]
+        ids = [partner.id for partner in self if isinstance(partner.id, int) and partner.is_bank_customer]
+        latest = {}
+        if ids and Value.has_access("read"):
+            current = [("partner_id", "in", ids), ("is_current", "=", True)]
+            months = {partner.id: month for partner, month in Value._read_group(current, ["partner_id"], ["date:max"])}
+            if months:
+                for value in Value.search([*current, ("date", "in", list(set(months.values())))]):
+                    if months.get(value.partner_id.id) == value.date:
+                        latest[value.partner_id.id] = value
+        for partner in self:
+            value = latest.get(partner.id)
+            partner.bank_value_date = value.date if value else False
+            partner.bank_value_class = value.value_class if value else False
+            partner.bank_value_contribution = value.contribution if value else 0.0
 
     def action_bank_values(self):
         self.ensure_one()

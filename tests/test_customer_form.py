@@ -114,6 +114,37 @@ class TestCustomerForm(BankCase):
         with self.assertRaises(AccessError):
             self.customer_c.with_user(self.user_rm_a).bank_log_count  # noqa: B018
 
+    def test_header_value_and_state(self):
+        """The header shows the customer's newest current value snapshot (a correction replaces the
+        original) and the state, each customer's own."""
+        company = self.env.company
+        Value = self.env["bank.customer.value"]
+        values = Value._bank_system_create([{
+            "partner_id": partner.id, "rm_id": partner.bank_rm_id.id, "date": day, "contribution": contribution,
+            "value_class": value_class, "company_id": company.id, "currency_id": company.currency_id.id,
+        } for partner, day, contribution, value_class in (
+            (self.customer_a, datetime.date(2026, 10, 31), 90.0, "keep"),
+            (self.customer_a, datetime.date(2026, 11, 30), -30.0, "loss"),
+            (self.customer_c, datetime.date(2026, 11, 30), 400.0, "grow"),
+        )])
+        Value._bank_system_create([{
+            "partner_id": self.customer_a.id, "rm_id": self.rm_a.id, "date": datetime.date(2026, 11, 30),
+            "contribution": 15.0, "value_class": "keep", "corrected_id": values[1].id,
+            "company_id": company.id, "currency_id": company.currency_id.id,
+        }])
+        self.customer_a.write({"bank_state": "watch"})
+        customer = self.customer_a.with_user(self.user_rm_a)
+        self.assertEqual(
+            (customer.bank_value_date, customer.bank_value_class, customer.bank_value_contribution),
+            (datetime.date(2026, 11, 30), "keep", 15.0), "the correction of November, not the original",
+        )
+        self.assertEqual(customer.bank_state, "watch")
+        self.assertEqual(self.customer_c.with_user(self.user_rm_c).bank_value_contribution, 400.0)
+        self.assertFalse(self.customer_b.bank_value_date, "customer B has no snapshot")
+        header = customer.get_views([(False, "form")])["views"]["form"]["arch"]
+        for name in ("bank_state", "bank_value_class", "bank_value_contribution"):
+            self.assertIn(f'name="{name}"', header)
+
     def test_holdings_in_company_currency(self):
         """A USD deposit counts at the day's rate; a currency without any rate is left out of the
         totals (never 1:1), though its account is counted."""

@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from lxml import etree
+
 from odoo.tests import tagged
 
 from .common import BankCase
@@ -39,3 +41,26 @@ class TestDefaults(BankCase):
                     self.assertNotIn('sample="1"', view["arch"])
                     checked += 1
         self.assertGreater(checked, 60)
+
+    def test_amounts_never_cut_in_lists(self):
+        # Odoo 19's list gives a monetary column a fixed 105 px (web's column_width_hook.js): an AUM
+        # of ¥ 12,345,678.90 was cut (issue 16). Every amount column of every list that an action of
+        # the add-on opens is given room for hundreds of millions.
+        data = self.env["ir.model.data"].search([
+            ("module", "=", "bank_relationship_manager"), ("model", "=", "ir.actions.act_window"),
+        ])
+        checked = 0
+        for action in self.env["ir.actions.act_window"].browse(data.mapped("res_id")):
+            views = [(view_id, mode) for view_id, mode in action.views if mode == "list"]
+            if not views:
+                continue
+            model = self.env[action.res_model]
+            arch = etree.fromstring(model.get_views(views)["views"]["list"]["arch"])
+            for node in arch.iter("field"):
+                field = model._fields.get(node.get("name"))
+                if not field or field.type != "monetary" or node.get("column_invisible") in ("1", "True"):
+                    continue
+                with self.subTest(action=action.name, field=field.name):
+                    self.assertGreaterEqual(int((node.get("width") or "0").removesuffix("px")), 140)
+                    checked += 1
+        self.assertGreater(checked, 20)

@@ -138,7 +138,58 @@ class TestWorkbench(BankCase):
     def test_query_count(self):
         self.workbench(self.user_rm_a)  # warm the caches
         self.env.invalidate_all()
-        with self.assertQueryCount(60):
+        # 60 for the queues, and the RM's own figures: the appraisal, the AUM, the value month and its sum.
+        with self.assertQueryCount(65):
             workbench = self.workbench(self.user_rm_a)
             workbench.line_ids.read(["name", "count", "overdue_count"])
-            workbench.read(["due_count", "overdue_count"])
+            workbench.read(["due_count", "overdue_count", "rm_appraisal_score", "rm_aum", "rm_contribution"])
+
+    def test_rm_figures_appraisal_and_value(self):
+        """The RM's own figures: their newest non-superseded monthly appraisal that they may read
+        (a draft is not theirs to see), the AUM of the customers they serve as primary RM and the
+        contribution of the newest value month; another RM's figures stay out."""
+        Appraisal = self.env["bank.appraisal"]
+        kpi = self.env.ref(PREFIX + "kpi_sales_won_count")
+
+        def appraisal(rm, date_to, state, measured):
+            return Appraisal._bank_system_create([{
+                "rm_id": rm.id, "rm_user_id": rm.user_id.id, "unit_id": rm.unit_id.id, "period": "monthly",
+                "state": state, "date_from": date_to.replace(day=1),
+                "date_to": date_to, "line_ids": [Command.create({
+                    "kpi_id": kpi.id, "source": "computed", "higher_is_better": True, "weight": 40,
+                    "target": 10, "cap": 120, "measured": measured,
+                })],
+            }])
+
+        october = appraisal(self.rm_a, datetime.date(2026, 10, 31), "published", 5)
+        appraisal(self.rm_a, datetime.date(2026, 11, 30), "draft", 10)  # not yet the RM's to read
+        appraisal(self.rm_b, datetime.date(2026, 11, 30), "published", 10)
+        company = self.env.company
+        self.env["bank.customer.value"]._bank_system_create([{
+            "partner_id": partner.id, "rm_id": rm.id, "date": day, "contribution": contribution,
+            "company_id": company.id, "currency_id": company.currency_id.id,
+        } for partner, rm, day, contribution in (
+            (self.customer_a, self.rm_a, datetime.date(2026, 11, 30), 120.0),
+            (self.customer_a, self.rm_a, datetime.date(2026, 10, 31), 99.0),
+            (self.customer_b, self.rm_b, datetime.date(2026, 11, 30), 500.0),
+        )])
+        self.customer_a.write({"bank_aum": 800000})
+        workbench = self.workbench(self.user_rm_a)
+        self.assertEqual(workbench.rm_appraisal_id, october)
+        self.assertEqual(workbench.rm_appraisal_score, 20.0, "weight 40 × 50 % achievement")
+        self.assertEqual(workbench.rm_appraisal_date, datetime.date(2026, 10, 31))
+        mine = self.env["res.partner"].search([("is_bank_customer", "=", True), ("bank_rm_id", "=", self.rm_a.id)])
+        self.assertEqual(workbench.rm_customer_count, len(mine))
+        self.assertEqual(workbench.rm_aum, sum(mine.mapped("bank_aum")))
+        self.assertIn(self.customer_a, mine)
+        self.assertGreaterEqual(workbench.rm_aum, 800000)
+        self.assertEqual(workbench.rm_value_date, datetime.date(2026, 11, 30))
+        self.assertEqual(workbench.rm_contribution, 120.0, "the newest month of RM a's customers only")
+        action = workbench.action_open_my_values()
+        values = self.env["bank.customer.value"].with_user(self.user_rm_a).search(action["domain"])
+        self.assertEqual(values.mapped("contribution"), [120.0])
+        self.assertEqual(workbench.action_open_my_appraisal()["res_id"], october.id)
+        # A unit head who is no RM has no such figures.
+        head = self.workbench(self.user_head_2)
+        self.assertFalse(head.rm_appraisal_id)
+        self.assertEqual(head.rm_contribution, 0)
