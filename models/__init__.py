@@ -84,3 +84,4 @@ from . import bank_workbench_figures
 from . import ir_actions_report
 from . import res_partner_workbench
 from . import res_partner_form
+from . import bank_balance_load

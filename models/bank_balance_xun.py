@@ -70,21 +70,29 @@ class BankBalanceXun(models.Model):
         """Recompute the rows of the 旬 touched by balances written on (account, date) pairs."""
         if not account_ids:
             return
+        self._refresh_pairs(SQL(
+            "SELECT * FROM unnest(%s::int[], %s::date[]) AS v(account_id, day)", list(account_ids), list(dates)
+        ))
+
+    @api.model
+    def _refresh_pairs(self, pairs):
+        """``_refresh`` for the (account_id, day) rows of the query ``pairs`` (the balance loading
+        passes its temporary table rather than arrays of a million elements)."""
         self.env["bank.balance"].flush_model()
         self.env.cr.execute(SQL(
             """WITH touched AS (
                    SELECT DISTINCT v.account_id, %(first)s AS xun_first, %(last)s AS xun_last
-                     FROM unnest(%(accounts)s::int[], %(dates)s::date[]) AS v(account_id, day)
+                     FROM (%(pairs)s) v
                )
                %(upsert)s""",
-            first=xun_first_sql(SQL("v.day")), last=xun_last_sql(SQL("v.day")),
-            accounts=list(account_ids), dates=list(dates), upsert=self._upsert_sql(),
+            first=xun_first_sql(SQL("v.day")), last=xun_last_sql(SQL("v.day")), pairs=pairs,
+            upsert=self._upsert_sql(),
         ))
         # Re-link the touched rows and the rows just before them to their next row.
         self.env.cr.execute(SQL(
             """WITH touched AS (
                    SELECT DISTINCT v.account_id, %(first)s AS xun_first
-                     FROM unnest(%(accounts)s::int[], %(dates)s::date[]) AS v(account_id, day)
+                     FROM (%(pairs)s) v
                ),
                affected AS (
                    SELECT account_id, xun_first FROM touched
@@ -101,7 +109,7 @@ class BankBalanceXun(models.Model):
                        ORDER BY y.xun_first LIMIT 1) n ON true
                 WHERE x.account_id = a.account_id AND x.xun_first = a.xun_first
                   AND x.next_first_date IS DISTINCT FROM n.first_date""",
-            first=xun_first_sql(SQL("v.day")), accounts=list(account_ids), dates=list(dates),
+            first=xun_first_sql(SQL("v.day")), pairs=pairs,
         ))
         self.invalidate_model()
 

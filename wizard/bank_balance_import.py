@@ -14,8 +14,9 @@ _LOAN_COLUMNS = ["days_overdue", "arrears_amount"]
 
 class BankBalanceImport(models.TransientModel):
     """Load a CSV of balances (``account_no,date,balance``, optionally followed by the loan
-    columns ``days_overdue,arrears_amount``) through ``load_balances``: the same validation and
-    the same all-or-nothing rule as the API."""
+    columns ``days_overdue,arrears_amount``) through ``load_balances``' fast path: the same
+    validation and the same all-or-nothing rule as the API, the lines streamed (one at a time)
+    into it rather than held as a list."""
 
     _name = "bank.balance.import"
     _description = "Import balances"
@@ -34,7 +35,7 @@ class BankBalanceImport(models.TransientModel):
             rows = self._read_rows()
             # The savepoint makes "nothing loaded" hold even if a later step failed midway.
             with self.env.cr.savepoint():
-                result = self.env["bank.balance"].load_balances(rows)
+                result = self.env["bank.balance"]._load_balance_stream(rows)
         except UserError as error:
             self.write({"state": "error", "error_text": str(error), "created_count": 0, "updated_count": 0})
         else:
@@ -68,6 +69,6 @@ class BankBalanceImport(models.TransientModel):
             )
         # Every line counts, so that "Row N" in the errors is the N-th line after the header;
         # a line with the wrong number of cells is passed on as a bad row.
-        return [
+        return (
             dict(zip(header, cells, strict=True)) if len(cells) == len(header) else None for cells in reader
-        ]
+        )

@@ -1,0 +1,265 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""load_balances' bulk path (COPY into a temporary table, then set-based statements) against the
+ORM: the same rows give the same balances, per-旬 sums and latest balances; bad rows anywhere
+change nothing."""
+import base64
+import datetime
+from unittest.mock import patch
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from ..models import bank_balance_load
+from .common import BankCase
+
+D = datetime.date
+
+# (account, date, balance, loan figures) of the history, then of the second feed: corrections of
+# existing rows, late rows older than the latest balance (inside a 旬 already summed and in a new
+# one), rows over several 旬, loan figures, a large movement (customer 2: 2,100,000 to 1,300,000).
+HISTORY = [
+    ("DEP1", "2026-10-05", 100000, {}),
+    ("DEP1", "2026-10-25", 120000, {}),
+    ("DEP1", "2026-11-15", 150000, {}),
+    ("DEP1", "2026-11-28", 160000, {}),
+    ("FUND1", "2026-10-05", 50000, {}),
+    ("FUND1", "2026-11-20", 55000, {}),
+    ("LOAN1", "2026-10-05", -80000, {"days_overdue": 0, "arrears_amount": 0}),
+    ("LOAN1", "2026-11-20", -78000, {"days_overdue": 3, "arrears_amount": "0"}),
+    ("DEP2", "2026-11-01", 2000000, {}),
+    ("DEP2", "2026-11-30", 2100000, {}),
+]
+FEED = [
+    ("DEP1", "2026-12-07", 171000, {}),
+    ("DEP1", "2026-11-15", 151000.25, {}),  # correction
+    ("DEP2", "2026-11-12", 2050000, {}),  # late, a 旬 of its own between two summed ones
+    ("DEP1", "2026-10-12", 110000, {}),  # late, inside the summed 旬 of 2026-10-05
+    ("FUND1", "2026-11-20", 56000, {}),  # correction of the newest row
+    ("DEP1", "2026-12-01", 165000, {}),
+    ("LOAN1", "2026-12-03", -77000, {"days_overdue": 12, "arrears_amount": 350.5}),
+    ("DEP1", "2026-12-05", "170000.10", {}),
+    ("LOAN1", "2026-12-06", -76500, {"days_overdue": "15", "arrears_amount": "420.25"}),
+    ("DEP2", "2026-12-07", 1300000, {}),  # large movement: -800,000, -38 %
+    ("FUND1", "2026-12-10", 57000, {}),  # value-dated, the newest of all
+]
+
+
+@tagged("post_install", "-at_install")
+class TestBalanceBulkLoading(BankCase):
+
+    reference_now = datetime.datetime(2026, 12, 7, 2, 0)  # 10:00 in Beijing
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ref = cls.env.ref
+        category = {
+            kind: ref(f"bank_relationship_manager.product_category_{kind}")
+            for kind in ("dep_demand", "fund", "loan_credit")
+        }
+        Partner = cls.env["res.partner"]
+        Account = cls.env["bank.account"]
+        # Twin books: "L" loaded through load_balances, "O" written through the ORM.
+        cls.accounts, cls.customers = {}, {}
+        for side in ("L", "O"):
+            one = Partner.create({"name": f"Bulk {side}1", "is_bank_customer": True, "bank_rm_id": cls.rm_a.id})
+            two = Partner.create({"name": f"Bulk {side}2", "is_bank_customer": True, "bank_rm_id": cls.rm_a.id})
+            cls.customers[side] = one | two
+            for name, partner, kind in (("DEP1", one, "dep_demand"), ("FUND1", one, "fund"),
+                                        ("LOAN1", one, "loan_credit"), ("DEP2", two, "dep_demand")):
+                cls.accounts[side, name] = Account.create({
+                    "partner_id": partner.id, "category_id": category[kind].id, "account_no": f"BULK-{side}-{name}",
+                    "contract_amount": 100000 if kind == "loan_credit" else 0,
+                })
+        cls.Balance = cls.env["bank.balance"].with_user(cls.user_admin)
+
+    def _load(self, rows):
+        return self.Balance.load_balances([
+            {"account_no": f"BULK-L-{name}", "date": day, "balance": balance, **loan}
+            for name, day, balance, loan in rows
+        ])
+
+    def _write_through_orm(self, rows):
+        """The same rows as ORM creates and writes (which keep the derived data: _refresh_derived)."""
+        Balance = self.env["bank.balance"].with_user(self.user_admin)
+        for name, day, balance, _loan in rows:
+            account = self.accounts["O", name]
+            existing = Balance.search([("account_id", "=", account.id), ("date", "=", day)])
+            if existing:
+                existing.balance = float(balance)
+            else:
+                Balance.create({"account_id": account.id, "date": day, "balance": float(balance)})
+
+    def _state(self, side):
+        """Everything the loading derives for one twin book, keyed by account name."""
+        self.env.flush_all()
+        names = {self.accounts[side, name].id: name for name in ("DEP1", "FUND1", "LOAN1", "DEP2")}
+        partners = {p.id: p.name[-1] for p in self.customers[side]}
+        balances = sorted(
+            (names[b.account_id.id], b.date, b.balance, partners[b.partner_id.id], b.category_id, b.currency_id,
+             b.company_id)
+            for b in self.env["bank.balance"].search([("account_id", "in", list(names))])
+        )
+        xun = self._xun_rows(names)
+        accounts = sorted((names[a.id], a.balance, a.balance_date) for a in self.env["bank.account"].browse(names))
+        return balances, xun, accounts
+
+    def _xun_rows(self, names):
+        self.env.cr.execute(
+            """SELECT account_id, xun_first, xun_last, first_date, day_sum, last_balance, next_first_date
+                 FROM bank_balance_xun WHERE account_id = ANY(%s)""",
+            [list(names)],
+        )
+        return sorted((names[account_id], *row) for account_id, *row in self.env.cr.fetchall())
+
+    def _movements(self, partners):
+        activity_type = self.env.ref("bank_relationship_manager.mail_activity_type_large_movement")
+        return self.env["mail.activity"].search([
+            ("res_model", "=", "res.partner"), ("res_id", "in", partners.ids),
+            ("activity_type_id", "=", activity_type.id),
+        ])
+
+    def test_same_results_as_the_orm(self):
+        self.assertEqual(self._load(HISTORY), {"created": 10, "updated": 0})
+        self._write_through_orm(HISTORY)
+        self.assertEqual(self._state("L"), self._state("O"))
+        self.assertEqual(self._load(FEED), {"created": 9, "updated": 2})
+        self._write_through_orm(FEED)
+        loaded, orm = self._state("L"), self._state("O")
+        self.assertEqual(loaded, orm)
+        balances, xun, accounts = loaded
+        self.assertEqual(len(balances), 19)
+        self.assertIn(("DEP1", D(2026, 11, 15), 151000.25, "1"), [row[:4] for row in balances])
+        self.assertEqual(accounts, [
+            ("DEP1", 171000, D(2026, 12, 7)), ("DEP2", 1300000, D(2026, 12, 7)),
+            ("FUND1", 57000, D(2026, 12, 10)), ("LOAN1", -76500, D(2026, 12, 6)),
+        ])
+        # The per-旬 sums equal a rebuild from scratch, every column (both books).
+        self.env["bank.balance.xun"]._rebuild()
+        self.assertEqual(self._state("L")[1], xun)
+        self.assertEqual(self._state("O")[1], orm[1])
+        # DEP1 in October: 6 days of 100,000 in the first 旬 (from the 5th), then the late row's 9 days of
+        # 110,000 (12th-20th) in the second, linked to the next 旬's first balance (the 25th).
+        self.assertIn(("DEP1", D(2026, 10, 1), D(2026, 10, 10), D(2026, 10, 5), 600000.0, 100000.0,
+                       D(2026, 10, 12)), xun)
+        self.assertIn(("DEP1", D(2026, 10, 11), D(2026, 10, 20), D(2026, 10, 12), 990000.0, 110000.0,
+                       D(2026, 10, 25)), xun)
+        # Loan figures: the newest row carrying them (the exception began with the history's 3 days).
+        loan = self.accounts["L", "LOAN1"]
+        self.assertEqual(
+            (loan.days_overdue, loan.arrears_amount, loan.loan_figures_date, loan.loan_exception_since),
+            (15, 420.25, D(2026, 12, 6), D(2026, 11, 20)),
+        )
+        self.assertEqual(loan.loan_status, "alarm")
+        # One large movement, customer 2's, for its RM; customer 1 moved by +1,000 only.
+        one, two = self.customers["L"]
+        self.assertFalse(self._movements(one))
+        movement = self._movements(two)
+        self.assertEqual(len(movement), 1)
+        self.assertEqual((movement.user_id, movement.date_deadline), (self.user_rm_a, self.today))
+        self.assertIn("2026-12-07", movement.summary)
+        self.assertIn("2026-11-30", str(movement.note))
+        self.assertIn("-38%", str(movement.note))
+        # Loading the same feed again: every row updated, nothing else changes, no second activity.
+        self.assertEqual(self._load(FEED), {"created": 0, "updated": 11})
+        self.assertEqual(self._state("L"), loaded)
+        self.assertEqual(len(self._movements(two)), 1)
+
+    def test_a_bad_row_anywhere_changes_nothing(self):
+        self._load(HISTORY)
+        self.env["bank.balance"].flush_model()
+        before = self._state("L")
+        rows = [{"account_no": "BULK-L-DEP1", "date": f"2026-09-{day:02d}", "balance": day} for day in range(1, 13)]
+        # Four rows per COPY: rows 5-8 and 9-12 go in later statements than row 1.
+        with patch.object(bank_balance_load, "_COPY_CHUNK", 4):
+            for position, bad, reason in (
+                (0, {"account_no": "BULK-L-NOPE"}, "unknown account"),
+                (6, {"balance": -1}, "a deposit or investment balance cannot be negative"),
+                (11, {"date": "2026-09-31"}, "malformed date '2026-09-31' (expected YYYY-MM-DD)"),
+                (9, {"date": "2026-09-02"}, "same account and date as row 2"),
+            ):
+                with self.subTest(position=position):
+                    given = [dict(row) for row in rows]
+                    given[position].update(bad)
+                    account = given[position]["account_no"]
+                    with self.assertRaises(UserError) as caught:
+                        self.Balance.load_balances(given)
+                    self.assertEqual(
+                        str(caught.exception),
+                        f"No balance was loaded: 1 of 12 rows are wrong.\nRow {position + 1} (account {account}): "
+                        f"{reason}.",
+                    )
+                    self.assertEqual(self._state("L"), before)
+        self.assertFalse(self._movements(self.customers["L"]))
+
+    def test_errors_in_row_order_and_cut_after_two_hundred(self):
+        rows = [{"account_no": "BULK-L-DEP1", "date": "2026-09-01", "balance": 1}]
+        rows += [{"account_no": "BULK-L-DEP1", "date": "2026-09-01", "balance": 2}]  # row 2: duplicate
+        rows += [{"account_no": "BULK-L-DEP1", "date": "2026-09-01", "balance": "x"}]  # row 3: balance
+        rows += [{"account_no": "BULK-L-DEP1", "date": "2026-09-01", "balance": 3}]  # row 4: duplicate of 2
+        rows += [{"account_no": f"NOPE-{n}", "date": "2026-09-02", "balance": 1} for n in range(5, 206)]
+        with patch.object(bank_balance_load, "_COPY_CHUNK", 3), self.assertRaises(UserError) as caught:
+            self.Balance.load_balances(rows)
+        lines = str(caught.exception).split("\n")
+        self.assertEqual(lines[0], "No balance was loaded: 204 of 205 rows are wrong.")
+        self.assertEqual(lines[1:4], [
+            "Row 2 (account BULK-L-DEP1): same account and date as row 1.",
+            "Row 3 (account BULK-L-DEP1): balance 'x' is not a finite number.",
+            "Row 4 (account BULK-L-DEP1): same account and date as row 2.",
+        ])
+        self.assertEqual(len(lines), 1 + 200 + 1)
+        self.assertEqual(lines[-2], "Row 201 (account NOPE-201): unknown account.")
+        self.assertEqual(lines[-1], "... and 4 more.")
+
+    def test_amounts_as_the_old_check_read_them(self):
+        """Strings are read by float() first: the same finite values as Decimal, the same refusals."""
+        Balance = self.env["bank.balance"]
+        for text in ("1", " 2500.50 ", "-0.0", "1e3", "1_000.5", "１２３", ".5", "5.", "+7", "0.1", "1e308",
+                     "123456789012345678.123456789", "1e309", "-1e309", "nan", "NaN", "inf", "Infinity", "sNaN",
+                     "abc", "", " ", "1,000", "0x10", "1e", "=1+1", "１２３.５"):
+            with self.subTest(text=text):
+                try:
+                    fast = float(text)
+                except ValueError:
+                    fast = None
+                fast = fast if fast is not None and abs(fast) != float("inf") and fast == fast else None
+                self.assertEqual(fast, Balance._parse_amount(text))
+
+    def test_queries_do_not_grow_with_the_rows(self):
+        names = [f"BULK-L-{name}" for name in ("DEP1", "FUND1", "DEP2")]
+
+        def rows(count):
+            days = [D(2025, 6, 1) + datetime.timedelta(days=n) for n in range(count // len(names) + 1)]
+            return [{"account_no": name, "date": day.isoformat(), "balance": 1000}
+                    for day in days for name in names][:count]
+
+        self.Balance.load_balances(rows(3))  # warm-up (caches, templates)
+        self.env.invalidate_all()
+        counts = []
+        for count in (30, 1200):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.Balance.load_balances(rows(count))
+            counts.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(counts[0], counts[1], "the same statements for 30 and 1,200 rows")
+        self.env.invalidate_all()
+        with self.assertQueryCount(counts[1]):
+            self.Balance.load_balances(rows(1000))
+        self.assertLessEqual(counts[1], 30)
+
+    def test_csv_import_streams_through_the_same_path(self):
+        lines = ["account_no,date,balance,days_overdue,arrears_amount"]
+        lines += [f"BULK-L-DEP1,2026-09-{day:02d},{day}.5,," for day in range(1, 10)]
+        lines += ["BULK-L-LOAN1,2026-09-09,-5,7,1.25"]
+        Import = self.env["bank.balance.import"].with_user(self.user_admin)
+        with patch.object(bank_balance_load, "_COPY_CHUNK", 3):
+            bad = Import.create({"file": base64.b64encode("\n".join([*lines, "BULK-L-DEP1,2026-09-01,1,,"]).encode())})
+            bad.action_import()
+            self.assertEqual(bad.state, "error")
+            self.assertIn("Row 11 (account BULK-L-DEP1): same account and date as row 1.", bad.error_text)
+            self.assertFalse(self.env["bank.balance"].search([("account_id", "=", self.accounts["L", "DEP1"].id)]))
+            good = Import.create({"file": base64.b64encode("\n".join(lines).encode())})
+            good.action_import()
+        self.assertEqual((good.state, good.created_count, good.updated_count), ("done", 10, 0))
+        self.assertEqual(self.accounts["L", "DEP1"].balance, 9.5)
+        self.assertEqual(self.accounts["L", "LOAN1"].days_overdue, 7)
