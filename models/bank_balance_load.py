@@ -6,7 +6,7 @@ import math
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, format_amount, format_date
 
 from .bank_balance import _FUTURE_MARGIN_DAYS, _OLDEST_BALANCE_DATE
 
@@ -361,45 +361,51 @@ class BankBalanceLoad(models.Model):
 
     @api.model
     def _create_movement_activities(self, movements):
-        """One activity per movement, due today, for the customer's RM (or unit head); never twice."""
+        """One activity per movement, due today, for the customer's RM (or unit head); never twice
+        for a customer and balance date (``bank_movement_date``, whatever the language of the text).
+
+        The summary and the note are written in the language of the user who reads them, with
+        dates and amounts in that language's format (issue 16: not in the loader's)."""
         activity_type = self.env.ref("bank_relationship_manager.mail_activity_type_large_movement")
         # sudo: the loader may not read the customers whose RMs get the activities.
         partners = self.env["res.partner"].sudo().browse([m[0] for m in movements])
-        summaries = {
-            partner_id: self.env._("Large fund movement on %(date)s", date=day)
-            for partner_id, day, _previous, _before, _after in movements
-        }
         existing = {
-            (activity.res_id, activity.summary)
+            (activity.res_id, activity.bank_movement_date)
             # sudo: the RMs' activities are checked for duplicates, whoever loads.
             for activity in self.env["mail.activity"].sudo().search([
                 ("res_model", "=", "res.partner"),
                 ("res_id", "in", partners.ids),
                 ("activity_type_id", "=", activity_type.id),
+                ("bank_movement_date", "in", list({m[1] for m in movements})),
             ])
         }
         currency = self.env.company.currency_id
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        today = self.env.company._bank_today()
         values = []
         for partner_id, day, previous, before, after in movements:
             partner = partners.browse(partner_id)
             user = partner.bank_rm_user_id or partner.bank_unit_id.head_user_id
-            if not user or (partner_id, summaries[partner_id]) in existing:
+            if not user or (partner_id, day) in existing:
                 continue
+            # The reader's language (one environment per language, cached by the registry).
+            env = self.with_context(lang=user.lang or self.env.lang).env
             change = after - before
             values.append({
-                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_model_id": model_id,
                 "res_id": partner_id,
                 "activity_type_id": activity_type.id,
                 "user_id": user.id,
-                "date_deadline": self.env.company._bank_today(),
-                "summary": summaries[partner_id],
-                "note": self.env._(
+                "date_deadline": today,
+                "bank_movement_date": day,
+                "summary": env._("Large fund movement on %(date)s", date=format_date(env, day)),
+                "note": env._(
                     "Assets went from %(before)s on %(previous)s to %(after)s on %(date)s (%(change)s, %(share)s).",
-                    before=format_amount(self.env, before, currency),
-                    previous=previous,
-                    after=format_amount(self.env, after, currency),
-                    date=day,
-                    change=format_amount(self.env, change, currency),
+                    before=format_amount(env, before, currency),
+                    previous=format_date(env, previous),
+                    after=format_amount(env, after, currency),
+                    date=format_date(env, day),
+                    change=format_amount(env, change, currency),
                     share=f"{change / before:+.0%}" if before else "-",
                 ),
             })

@@ -20,6 +20,9 @@ class MailActivity(models.Model):
     _inherit = "mail.activity"
 
     bank_log_type = fields.Selection(related="activity_type_id.bank_log_type", string="Maintenance log type")
+    # The balance date a large-fund-movement activity reports (models/bank_balance_load.py): one
+    # activity per customer and date, whatever the language its summary was written in.
+    bank_movement_date = fields.Date(string="Movement date", readonly=True, copy=False)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -8,6 +8,7 @@ from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import format_date
 
 from ..models import bank_balance_load
 from .common import BankCase
@@ -157,8 +158,10 @@ class TestBalanceBulkLoading(BankCase):
         movement = self._movements(two)
         self.assertEqual(len(movement), 1)
         self.assertEqual((movement.user_id, movement.date_deadline), (self.user_rm_a, self.today))
-        self.assertIn("2026-12-07", movement.summary)
-        self.assertIn("2026-11-30", str(movement.note))
+        reader = self.env(context={"lang": self.user_rm_a.lang})
+        self.assertEqual(movement.bank_movement_date, D(2026, 12, 7))
+        self.assertIn(format_date(reader, "2026-12-07"), movement.summary)
+        self.assertIn(format_date(reader, "2026-11-30"), str(movement.note))
         self.assertIn("-38%", str(movement.note))
         # Loading the same feed again: every row updated, nothing else changes, no second activity.
         self.assertEqual(self._load(FEED), {"created": 0, "updated": 11})

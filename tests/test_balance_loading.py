@@ -4,6 +4,7 @@ import datetime
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import format_date
 
 from .common import BankCase
 
@@ -193,7 +194,9 @@ class TestBalanceLoading(BankCase):
         self.assertEqual(len(activity), 1, "-350,000 is -37 %: at least the 30 % share")
         self.assertEqual(activity.user_id, self.user_rm_a, "for the primary RM")
         self.assertEqual(activity.date_deadline, self.today, "the same day (the bank's)")
-        self.assertIn("2026-05-03", activity.summary)
+        self.assertEqual(activity.bank_movement_date, datetime.date(2026, 5, 3))
+        self.assertIn(format_date(self.env(context={"lang": self.user_rm_a.lang}), "2026-05-03"), activity.summary,
+                      "the date in the RM's format")
         self.assertIn("-37%", str(activity.note))
         load([{"account_no": "T-DEP-A", "date": "2026-05-03", "balance": 600000}])
         self.assertEqual(len(movements(self.customer_a)), 1, "loading the same day again adds nothing")

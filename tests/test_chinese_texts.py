@@ -4,6 +4,7 @@ import re
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import html2plaintext
 
 from .common import load_chinese
 from .test_tier_engine import TierCase
@@ -72,3 +73,26 @@ class TestChineseTexts(TierCase):
         self.assertNoEnglish(follow_up.summary)
         self.assertIn("2026/12/14", follow_up.summary)
         self.assertNoEnglish(follow_up.activity_type_id.with_context(lang="zh_CN").name)
+
+    def test_large_movement_for_a_chinese_rm_loaded_by_an_english_feed(self):
+        # The feed runs in English; the RM reads Chinese (issue 16: the summary was the loader's).
+        deposit = self._account(self.customer_a, "DEP_DEMAND")
+        self._load(deposit, (D(2026, 12, 4), 2000000))
+        self._load(deposit, (D(2026, 12, 6), 900000))
+        activity = self.env["mail.activity"].search([
+            ("res_model", "=", "res.partner"), ("res_id", "=", self.customer_a.id),
+            ("activity_type_id", "=", self.env.ref(PREFIX + "mail_activity_type_large_movement").id),
+        ])
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.bank_movement_date, D(2026, 12, 6))
+        self.assertNoEnglish(activity.summary)
+        self.assertIn("2026/12/06", activity.summary)
+        note = html2plaintext(activity.note)
+        self.assertNoEnglish(note)
+        self.assertIn("2026/12/04", note)
+        # Loaded again, by a loader reading Chinese this time: still one activity.
+        self.env["bank.balance"].with_context(lang="zh_CN").load_balances(
+            [{"account_no": deposit.account_no, "date": "2026-12-06", "balance": 900000}]
+        )
+        self.assertEqual(len(activity.search([("id", "!=", 0), ("res_id", "=", self.customer_a.id),
+                                              ("activity_type_id", "=", activity.activity_type_id.id)])), 1)
