@@ -134,20 +134,46 @@ class TestCronConcurrency(BankCase, CommittedData):
         self._check_nothing_twice()
         self._check_nothing_left()
 
+    def test_two_jobs_over_the_same_customers(self):
+        """The evaluation and the customer state, two jobs a second cron worker runs side by side,
+        both write every customer's row: both finish, and every customer is done by both."""
+        with self._cursor() as cr:
+            cr.execute("UPDATE res_partner SET bank_evaluated_on = NULL, bank_state_date = NULL "
+                       "WHERE is_bank_customer")
+        result = self._run_together([("res.partner", "_cron_bank_evaluate"),
+                                     ("res.partner", "_cron_bank_customer_state")])
+        self.assertEqual(result["errors"], [], "both jobs finish")
+        self.assertEqual(result["met"], 2, "both read their first batch before either wrote")
+        self.assertGreaterEqual(result["conflicts"], 1, "one met the other's commit and read its batch again")
+        with self._cursor() as cr:
+            cr.execute(SQL(
+                """SELECT count(*) FROM res_partner WHERE is_bank_customer
+                     AND (bank_evaluated_on IS DISTINCT FROM %(today)s
+                          OR bank_state_date IS DISTINCT FROM %(today)s)""",
+                today=self.today,
+            ))
+            self.assertEqual(cr.fetchone()[0], 0, "every customer evaluated and checked today")
+
     def _run_twice(self, model_name, method):
         """Run ``model_name.method()`` in two threads at once, each on its own cursor, as the cron
         worker runs it (superuser, batches committed by ``_commit_progress``)."""
-        step_model, step = _WRITE_STEPS.get(method, (None, None))
+        return self._run_together([(model_name, method), (model_name, method)])
+
+    def _run_together(self, jobs):
+        """Run each ``(model_name, method)`` of ``jobs`` (two) in a thread of its own, at once."""
         meeting = threading.Barrier(2)
         met = []
         errors = []
         patches = []
-        if step:
+        seen = threading.local()
+        for model_name, method in dict.fromkeys(jobs):
+            step_model, step = _WRITE_STEPS.get(method, (None, None))
+            if not step:
+                continue
             cls = type(self.env[step_model or model_name])
             original = getattr(cls, step)
-            seen = threading.local()
 
-            def meet_then_write(records, *args, **kwargs):
+            def meet_then_write(records, *args, original=original, **kwargs):
                 if not getattr(seen, "done", False):
                     seen.done = True
                     try:
@@ -159,7 +185,7 @@ class TestCronConcurrency(BankCase, CommittedData):
 
             patches.append(patch.object(cls, step, meet_then_write))
 
-        def run():
+        def run(model_name, method):
             try:
                 with self._cursor() as cr:
                     cr.execute("SET lock_timeout = '30s'")
@@ -175,7 +201,7 @@ class TestCronConcurrency(BankCase, CommittedData):
         for p in patches:
             p.start()
         try:
-            threads = [threading.Thread(target=run) for _i in range(2)]
+            threads = [threading.Thread(target=run, args=job) for job in jobs]
             for thread in threads:
                 thread.start()
             for thread in threads:
