@@ -4,7 +4,10 @@
 #
 #   make run            set up, create the demo DB `bank_demo` if missing, serve on :8069
 #                       (PORT=8070 make run; UPDATE=1: -u the add-on; RESET=1: recreate the DB)
-#   make stop           stop the server and the embedded PostgreSQL
+#   make run WORKERS=4  multi-process: 4 HTTP workers, 2 cron workers (CRON_WORKERS), gevent
+#                       worker on PORT+3, PostgreSQL sized for it (scripts/scale.sh, README)
+#   make run REPLICA=1  also a streaming read replica (.odoo/pg-replica) for read-only requests
+#   make stop           stop the server and the embedded PostgreSQL (and its replica)
 #   make test           lint + fresh DB with demo data + clean install log + pytest-odoo
 #   make test-fast      the same without lint (= make test SKIP_LINT=1)
 #                       TESTS="tests/test_x.py"  PYTEST_ARGS="-k name -x"  KEEP_DB=1
@@ -55,4 +58,4 @@ drop-db:
 	@scripts/drop_db.sh "$(DB)"
 
 clean: stop
-	@source scripts/lib.sh && rm -rf "$$(pg_dir)" .odoo .venv && echo "removed .odoo/ and .venv/"
+	@source scripts/lib.sh && rm -rf "$$(pg_dir)" "$$(pg_dir)-replica" .odoo .venv && echo "removed .odoo/ and .venv/"

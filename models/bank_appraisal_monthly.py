@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, float_round
 
-from ..tools.cron_batches import process_in_batches
+from ..tools.cron_batches import process_in_batches, without_conflict
 from .bank_appraisal_line import bank_achievement, bank_line_score
 from .bank_guard_mixin import guard_error
 
@@ -43,7 +43,8 @@ class BankAppraisal(models.Model):
         today = self.env.company._bank_today()
         month_start = today.replace(day=1) - relativedelta(months=1)
         month_end = today.replace(day=1) - relativedelta(days=1)
-        self._bank_monthly_drafts(month_start, month_end)
+        # Drafts another run inserted first are found on a second reading (tools/cron_batches.py).
+        without_conflict(self.env, lambda: self._bank_monthly_drafts(month_start, month_end), self._name)
         domain = [("period", "=", "monthly"), ("date_from", "=", month_start), ("state", "=", "draft")]
         process_in_batches(self, domain, _COMPUTE_BATCH, lambda batch: batch._bank_compute())
 

@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
+from ..tools.cron_batches import without_conflict
+
 _logger = logging.getLogger(__name__)
 
 # Occasions planned per transaction: each batch writes its ledger rows and activities, then commits.
@@ -96,13 +98,19 @@ class BankMaintenancePlan(models.Model):
     @api.model
     def _plan_kind(self, kind, today, settings, commit=True):
         activity_type = self.env.ref(_ACTIVITY_TYPES[kind])
-        planned = 0
-        while True:
+
+        def step():
             self.env.flush_all()
             rows = self.env.execute_query(self._candidates_sql(kind, today, settings, activity_type))
+            return rows, (self._plan_batch(kind, today, activity_type, rows) if rows else 0)
+
+        planned = 0
+        while True:
+            # Committed batches: one that another run planned first is read again (tools/cron_batches.py).
+            rows, count = without_conflict(self.env, step, self._name) if commit else step()
             if not rows:
                 break
-            planned += self._plan_batch(kind, today, activity_type, rows)
+            planned += count
             if commit and self.env["ir.cron"]._commit_progress(len(rows)) <= 0:
                 break
         return planned

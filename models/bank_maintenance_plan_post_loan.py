@@ -7,6 +7,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.cron_batches import without_conflict
 from . import bank_maintenance_plan as plan_module
 
 _logger = logging.getLogger(__name__)
@@ -38,13 +39,18 @@ class BankMaintenancePlan(models.Model):
         today = fields.Date.to_date(today) if today else self.env.company._bank_today()
         settings = self._post_loan_settings(today)
         activity_type = self.env.ref(POST_LOAN_TYPE_XMLID)
-        planned = 0
-        while True:
+
+        def step():
             self.env.flush_all()
             rows = self.env.execute_query(self._post_loan_candidates_sql(today, settings))
+            return rows, (self._plan_batch("post_loan", today, activity_type, rows) if rows else 0)
+
+        planned = 0
+        while True:
+            rows, count = without_conflict(self.env, step, self._name) if commit else step()
             if not rows:
                 break
-            planned += self._plan_batch("post_loan", today, activity_type, rows)
+            planned += count
             if commit and self.env["ir.cron"]._commit_progress(len(rows)) <= 0:
                 break
         _logger.info("post-loan checks of %s: %s planned", today, planned)

@@ -9,7 +9,10 @@
 #   LOAD_LANG=xx_YY  extra languages loaded when the demo database is created. None by
 #                  default: the demo data activates zh_CN for the bank staff itself, while
 #                  --load-language would also make it the default language (admin included).
+#   WORKERS=4      multi-process mode (CRON_WORKERS, GEVENT_PORT, DB_MAXCONN: scripts/scale.sh)
+#   REPLICA=1      also a streaming read replica of the embedded PostgreSQL (scripts/scale.sh)
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/scale.sh"
 
 PORT="${PORT:-8069}"
 LOAD_LANG="${LOAD_LANG-}"
@@ -19,6 +22,7 @@ URL="http://127.0.0.1:$PORT"
 
 main() {
     setup_all
+    odoo_scale_args >/dev/null   # refuses a bad WORKERS before anything starts
     if odoo_running; then
         local running_port; running_port="$(cat "$ODOO_PORTFILE" 2>/dev/null || echo "$PORT")"
         if [[ "${UPDATE:-}${RESET:-}" != "" ]]; then
@@ -30,9 +34,14 @@ main() {
         return 0
     fi
     check_port_free
-    if ! use_external_pg; then ensure_pg_running >/dev/null; fi
+    if [[ "${REPLICA:-}" == 1 ]] && use_external_pg; then
+        die "REPLICA=1 starts a replica of the embedded PostgreSQL; with your own server (PGHOST...), give Odoo
+       your replica with PGHOST_REPLICA/PGPORT_REPLICA instead"
+    fi
+    if ! use_external_pg; then ensure_pg_scaled; ensure_pg_running >/dev/null; fi
     dbtool wait || die "cannot connect to PostgreSQL (see $ODOO_CONF)"
     ensure_demo_db
+    if [[ "${REPLICA:-}" == 1 ]]; then ensure_replica_running; fi
     check_port_free   # again: the database creation may have taken a while
     start_odoo
     wait_until_serving
@@ -80,13 +89,19 @@ check_port_free() {
     if port_in_use "$PORT"; then
         die "port $PORT is already in use (another Odoo, maybe another clone's 'make run'?): try 'make run PORT=8070'"
     fi
+    local gevent="${GEVENT_PORT:-$(( PORT + 3 ))}"
+    if [[ -n "${WORKERS:-}" ]] && port_in_use "$gevent"; then
+        die "port $gevent (the gevent worker of WORKERS mode) is already in use: set GEVENT_PORT or PORT"
+    fi
 }
 
 start_odoo() {
-    info "starting Odoo on $URL (log: ${SERVER_LOG#"$ROOT"/})"
+    local scale=()
+    mapfile -t scale < <(odoo_scale_args)
+    info "starting Odoo on $URL${WORKERS:+ with $WORKERS workers and ${CRON_WORKERS:-2} cron workers}${REPLICA:+ and the read replica} (log: ${SERVER_LOG#"$ROOT"/})"
     # setsid: the server outlives this script and the terminal's Ctrl-C.
-    PYTHONPATH="$ODOO_PYTHONPATH" setsid "$PY" -m odoo -c "$ODOO_CONF" -d "$DEMO_DB" \
-        -p "$PORT" --logfile="$SERVER_LOG" \
+    PYTHONPATH="$ODOO_PYTHONPATH" setsid "$PY" "$ODOO_LAUNCHER" -c "$ODOO_CONF" -d "$DEMO_DB" \
+        -p "$PORT" --logfile="$SERVER_LOG" "${scale[@]}" \
         </dev/null >>"$LOG_DIR/odoo.stdout" 2>&1 &
     echo $! > "$ODOO_PIDFILE"
     echo "$PORT" > "$ODOO_PORTFILE"

@@ -2,6 +2,7 @@
 # make stop: stop the Odoo server started by `make run`, then the embedded
 # PostgreSQL of this clone (a user's own server, PGHOST..., is never touched).
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/scale.sh"
 
 stop_odoo() {
     if ! odoo_running; then
@@ -24,4 +25,4 @@ stop_odoo() {
 }
 
 stop_odoo
-if ! use_external_pg; then stop_pg; fi
+if ! use_external_pg; then stop_replica; stop_pg; fi
