@@ -5,7 +5,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date
 
-from ..tools.activity_sql import insert_activities
+from ..tools.activity_sql import insert_activities_sql, notify_due
 
 _logger = logging.getLogger(__name__)
 
@@ -97,16 +97,33 @@ class BankMaintenancePlan(models.Model):
 
     @api.model
     def _plan_kind(self, kind, today, settings, commit=True):
+        """The kind's candidates are computed once, into a temporary table (it outlives the
+        batches' commits, in this session only), then claimed ``_PLAN_BATCH`` at a time: a
+        million customers cost one pass over them, not one per batch. A crashed or concurrent
+        run recomputes its own; the ledger's unique key keeps anything from being planned twice."""
         activity_type = self.env.ref(_ACTIVITY_TYPES[kind])
-        planned = 0
+        self.env.flush_all()
+        self.env.execute_query(SQL("DROP TABLE IF EXISTS bank_plan_candidate"))
+        self.env.execute_query(SQL(
+            """CREATE TEMPORARY TABLE bank_plan_candidate AS
+               SELECT row_number() OVER () AS seq, c.* FROM (%s) c""",
+            self._candidates_sql(kind, today, settings, activity_type, limit=None),
+        ))
+        self.env.execute_query(SQL("CREATE INDEX ON bank_plan_candidate (seq)"))
+        planned, last = 0, 0
         while True:
-            self.env.flush_all()
-            rows = self.env.execute_query(self._candidates_sql(kind, today, settings, activity_type))
+            rows = self.env.execute_query(SQL(
+                """SELECT partner_id, user_id, occasion_date, ref_id, deadline FROM bank_plan_candidate
+                    WHERE seq > %(last)s AND seq <= %(last)s + %(limit)s ORDER BY seq""",
+                last=last, limit=_PLAN_BATCH,
+            ))
             if not rows:
                 break
+            last += _PLAN_BATCH
             planned += self._plan_batch(kind, today, activity_type, rows)
             if commit and self.env["ir.cron"]._commit_progress(len(rows)) <= 0:
                 break
+        self.env.execute_query(SQL("DROP TABLE IF EXISTS bank_plan_candidate"))
         return planned
 
     # ------------------------------------------------------------------
@@ -134,8 +151,9 @@ class BankMaintenancePlan(models.Model):
         """)
 
     @api.model
-    def _candidates_sql(self, kind, today, settings, activity_type):
-        """``(partner_id, user_id, occasion_date, ref_id, date_deadline)`` not planned yet."""
+    def _candidates_sql(self, kind, today, settings, activity_type, limit=_PLAN_BATCH):
+        """``(partner_id, user_id, occasion_date, ref_id, date_deadline)`` not planned yet, the
+        first ``limit`` (``None``: all)."""
         served = self._served_sql()
         if kind == "birthday":
             horizon = today + timedelta(days=settings["birthday"])
@@ -199,8 +217,9 @@ class BankMaintenancePlan(models.Model):
                     AND pl.occasion_date = c.occasion_date AND pl.ref_id = c.ref_id
              )
              ORDER BY c.partner_id, c.occasion_date, c.ref_id
-             LIMIT %(limit)s
-        """, served=served, candidates=candidates, kind=kind, limit=_PLAN_BATCH)
+             %(limit)s
+        """, served=served, candidates=candidates, kind=kind,
+            limit=SQL("LIMIT %s", limit) if limit else SQL())
 
     # ------------------------------------------------------------------
     # One batch
@@ -208,63 +227,67 @@ class BankMaintenancePlan(models.Model):
 
     @api.model
     def _plan_batch(self, kind, today, activity_type, rows):
-        """Claim the occasions in the ledger, then create the activities of those claimed."""
-        claimed = self.env.execute_query(SQL("""
-            INSERT INTO bank_maintenance_plan
-                   (partner_id, kind, occasion_date, ref_id, user_id, date_deadline, planned_on,
-                    create_uid, write_uid, create_date, write_date)
-            SELECT r.partner_id, %(kind)s, r.occasion_date, r.ref_id, r.user_id, r.deadline, %(today)s,
-                   %(uid)s, %(uid)s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-              FROM unnest(%(partners)s::int[], %(users)s::int[], %(occasions)s::date[], %(refs)s::int[],
-                          %(deadlines)s::date[])
-                   AS r(partner_id, user_id, occasion_date, ref_id, deadline)
-            ON CONFLICT (partner_id, kind, occasion_date, ref_id) DO NOTHING
-            RETURNING id, partner_id, user_id, date_deadline, ref_id
-        """, kind=kind, today=today, uid=self.env.uid,
-            partners=[r[0] for r in rows], users=[r[1] for r in rows], occasions=[r[2] for r in rows],
-            refs=[r[3] for r in rows], deadlines=[r[4] for r in rows]))
-        if not claimed:
-            return 0
+        """Claim the occasions ``(partner_id, user_id, occasion_date, ref_id, deadline)`` in the
+        ledger and create the activities of those claimed, in one statement: the activity's id
+        is drawn with the claim, the activities inserted set-based (tools/activity_sql.py)."""
         # Summaries in the language of the RM who reads them (one pass per language of the batch).
-        langs = {user.id: user.lang for user in self.env["res.users"].browse({row[2] for row in claimed if row[2]})}
-        summaries = {}
+        # A plain summary, no HTML note: without one, the activity shows its (translated) type.
+        langs = {user.id: user.lang for user in self.env["res.users"].browse({row[1] for row in rows if row[1]})}
+        labels = {}
         for lang in set(langs.values()) | {self.env.lang}:
-            rows = [row for row in claimed if langs.get(row[2], self.env.lang) == lang]
-            summaries.update(self.with_context(lang=lang)._plan_summaries(kind, rows))
-        # One INSERT … SELECT for the batch's activities (tools/activity_sql.py says what of
-        # mail.activity.create it does, and why not the rest). A plain summary, no HTML note:
-        # without one, the activity shows its (translated) type.
-        activity_ids = insert_activities(self.env, "res.partner", activity_type, [
-            (partner_id, user_id, deadline, summaries.get(plan_id) or None)
-            for plan_id, partner_id, user_id, deadline, _ref in claimed
-        ])
-        self.env.execute_query(SQL("""
-            UPDATE bank_maintenance_plan pl SET activity_id = r.activity_id
-              FROM unnest(%(plans)s::int[], %(activities)s::int[]) AS r(plan_id, activity_id)
-             WHERE pl.id = r.plan_id
-        """, plans=[row[0] for row in claimed], activities=activity_ids))
+            refs = {row[3] for row in rows if langs.get(row[1], self.env.lang) == lang}
+            labels[lang] = self.with_context(lang=lang)._plan_summaries(kind, refs)
+        summaries = [labels[langs.get(row[1], self.env.lang)].get(row[3]) or None for row in rows]
+        source = SQL("""
+            SELECT * FROM unnest(%(partners)s::int[], %(users)s::int[], %(occasions)s::date[], %(refs)s::int[],
+                                 %(deadlines)s::date[], %(summaries)s::varchar[])
+                       AS r(partner_id, user_id, occasion_date, ref_id, deadline, summary)
+        """, partners=[r[0] for r in rows], users=[r[1] for r in rows], occasions=[r[2] for r in rows],
+            refs=[r[3] for r in rows], deadlines=[r[4] for r in rows], summaries=summaries)
+        counts = self.env.execute_query(SQL("""
+            WITH src AS MATERIALIZED (%(source)s),
+            claimed AS (
+                INSERT INTO bank_maintenance_plan
+                       (partner_id, kind, occasion_date, ref_id, user_id, date_deadline, planned_on, activity_id,
+                        create_uid, write_uid, create_date, write_date)
+                SELECT r.partner_id, %(kind)s, r.occasion_date, r.ref_id, r.user_id, r.deadline, %(today)s,
+                       nextval('mail_activity_id_seq'), %(uid)s, %(uid)s, %(now)s, %(now)s
+                  FROM src r
+                ON CONFLICT (partner_id, kind, occasion_date, ref_id) DO NOTHING
+                RETURNING partner_id, occasion_date, ref_id, user_id, date_deadline, activity_id
+            ),
+            activity AS (
+                SELECT c.activity_id, c.partner_id AS res_id, c.user_id, c.date_deadline, r.summary
+                  FROM claimed c
+                  JOIN src r USING (partner_id, occasion_date, ref_id)
+            ),
+            inserted AS (%(insert)s RETURNING user_id, date_deadline)
+            SELECT user_id, count(*) FILTER (WHERE date_deadline <= %(server_today)s), count(*)
+              FROM inserted GROUP BY user_id
+        """, source=source, kind=kind, today=today, uid=self.env.uid, now=self.env.cr.now(),
+            insert=insert_activities_sql(self.env, "res.partner", activity_type, SQL("activity")),
+            server_today=fields.Date.today()))
+        # (every row claimed is inserted: its customer exists, the ledger's foreign key says so)
+        notify_due(self.env, "res.partner", {user_id: due for user_id, due, _count in counts})
         self.invalidate_model(["activity_id"])
-        return len(claimed)
+        return sum(count for _user, _due, count in counts)
 
     @api.model
-    def _plan_summaries(self, kind, claimed):
-        """The activity's summary where it says more than its type: the holiday or the account."""
-        if not claimed:
+    def _plan_summaries(self, kind, refs):
+        """``{ref_id: summary}`` where the activity's summary says more than its type: the
+        holiday's name or the account's maturity, in the context's language."""
+        if not refs:
             return {}
         if kind == "holiday":
-            holidays = self.env["bank.holiday"].browse({row[4] for row in claimed})
-            names = {holiday.id: holiday.name for holiday in holidays}
-            return {row[0]: names.get(row[4]) for row in claimed}
+            return {holiday.id: holiday.name for holiday in self.env["bank.holiday"].browse(refs)}
         if kind == "maturity":
             # sudo: the cron's summary names the account the RM serves; read once for the batch.
-            accounts = self.env["bank.account"].sudo().browse({row[4] for row in claimed})
-            labels = {
+            return {
                 account.id: self.env._(
                     "%(account)s (%(category)s) matures on %(date)s",
                     account=account.account_no, category=account.category_id.name,
                     date=format_date(self.env, account.maturity_date),
                 )
-                for account in accounts
+                for account in self.env["bank.account"].sudo().browse(refs)
             }
-            return {row[0]: labels.get(row[4]) for row in claimed}
         return {}
