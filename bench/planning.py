@@ -50,7 +50,7 @@ if existing < N:
                                     bank_last_contact_date)
            SELECT 'Plan bench ' || g, 'Plan bench ' || g, true, true, 'contact', now(), now(),
                   (%(rms)s::int[])[1 + g %% %(n_rms)s], (%(users)s::int[])[1 + g %% %(n_rms)s], %(unit)s,
-                  DATE '1960-01-01' + (g * 7919 %% 14600), CASE WHEN g %% 5 < 2 THEN %(vip)s END,
+                  DATE '1960-01-01' + (g::bigint * 7919 %% 14600)::int, CASE WHEN g %% 5 < 2 THEN %(vip)s END,
                   CURRENT_DATE - (g * 31 %% 200)
              FROM generate_series(%(start)s + 1, %(stop)s) g""",
         rms=rm_ids, users=rm_users, n_rms=RMS, unit=unit.id, vip=vip.id, start=existing, stop=N,
