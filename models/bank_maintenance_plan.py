@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import calendar
 import logging
 from datetime import timedelta
 
@@ -104,6 +105,9 @@ class BankMaintenancePlan(models.Model):
         activity_type = self.env.ref(_ACTIVITY_TYPES[kind])
         self.env.flush_all()
         self.env.execute_query(SQL("DROP TABLE IF EXISTS bank_plan_candidate"))
+        # One pass over the customers: compiling it (JIT) cost more than it saved (1.2 s of 4.6 s
+        # at a million customers). SET LOCAL: until this transaction's end.
+        self.env.execute_query(SQL("SET LOCAL jit = off"))
         self.env.execute_query(SQL(
             """CREATE TEMPORARY TABLE bank_plan_candidate AS
                SELECT row_number() OVER () AS seq, c.* FROM (%s) c""",
@@ -151,6 +155,16 @@ class BankMaintenancePlan(models.Model):
         """)
 
     @api.model
+    def _birthday_days(self, today, horizon):
+        """The birthdays (month * 100 + day) greeted from ``today`` to ``horizon``: 29 February
+        too when the window holds 28 February of a common year."""
+        days = [today + timedelta(days=n) for n in range((horizon - today).days + 1)]
+        keys = {day.month * 100 + day.day for day in days}
+        if any(day.month == 2 and day.day == 28 and not calendar.isleap(day.year) for day in days):
+            keys.add(229)
+        return sorted(keys)
+
+    @api.model
     def _candidates_sql(self, kind, today, settings, activity_type, limit=_PLAN_BATCH):
         """``(partner_id, user_id, occasion_date, ref_id, date_deadline)`` not planned yet, the
         first ``limit`` (``None``: all)."""
@@ -172,7 +186,10 @@ class BankMaintenancePlan(models.Model):
                      ) AS day
                  ) AS occ
                  WHERE s.birthday IS NOT NULL AND occ.day BETWEEN %(today)s AND %(horizon)s
-            """, year=today.year, today=today, horizon=horizon)
+                   -- first the birthdays whose day of the year falls in the window (a cheap
+                   -- superset: computing both years' dates of a million birthdays took seconds)
+                   AND (date_part('month', s.birthday) * 100 + date_part('day', s.birthday))::int = ANY(%(days)s)
+            """, year=today.year, today=today, horizon=horizon, days=self._birthday_days(today, horizon))
         elif kind == "holiday":
             horizon = today + timedelta(days=settings["holiday"])
             candidates = SQL("""
