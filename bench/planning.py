@@ -50,7 +50,7 @@ if existing < N:
                                     bank_last_contact_date)
            SELECT 'Plan bench ' || g, 'Plan bench ' || g, true, true, 'contact', now(), now(),
                   (%(rms)s::int[])[1 + g %% %(n_rms)s], (%(users)s::int[])[1 + g %% %(n_rms)s], %(unit)s,
-                  DATE '1960-01-01' + (g * 7919 %% 14600), CASE WHEN g %% 5 < 2 THEN %(vip)s END,
+                  DATE '1960-01-01' + (g::bigint * 7919 %% 14600)::int, CASE WHEN g %% 5 < 2 THEN %(vip)s END,
                   CURRENT_DATE - (g * 31 %% 200)
              FROM generate_series(%(start)s + 1, %(stop)s) g""",
         rms=rm_ids, users=rm_users, n_rms=RMS, unit=unit.id, vip=vip.id, start=existing, stop=N,
@@ -115,10 +115,19 @@ started = time.perf_counter()
 on_holiday = Plan._cron_plan(greeting_day)
 holiday_s = time.perf_counter() - started
 say(f"planning of {greeting_day}, greetings for {holiday.name}: {on_holiday} activities in {holiday_s:.1f} s")
+started = time.perf_counter()
+holiday_rerun = Plan._cron_plan(greeting_day)
+holiday_rerun_s = time.perf_counter() - started
+say(f"same-day rerun of {greeting_day}: {holiday_rerun} activities in {holiday_rerun_s:.1f} s")
 forget_plans()
 steady_state(today)
 say(
     f"planning customers={customers} first_run_s={first_s:.1f} activities={first} rerun_s={rerun_s:.1f} "
     f"rerun_activities={rerun} holiday_day={greeting_day} holiday_day_s={holiday_s:.1f} "
     f"holiday_day_activities={on_holiday}"
+)
+say(
+    f"planning customers={customers} first_day_s={first_s:.1f} rerun_s={rerun_s:.1f} "
+    f"holiday_day_s={holiday_s:.1f} holiday_activities={on_holiday} holiday_rerun_s={holiday_rerun_s:.1f} "
+    f"holiday_rerun_activities={holiday_rerun}"
 )

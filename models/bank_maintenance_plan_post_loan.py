@@ -113,13 +113,12 @@ class BankMaintenancePlan(models.Model):
             interval=settings["interval"], limit=plan_module._PLAN_BATCH)
 
     @api.model
-    def _plan_summaries(self, kind, claimed):
+    def _plan_summaries(self, kind, refs):
         if kind != "post_loan":
-            return super()._plan_summaries(kind, claimed)
+            return super()._plan_summaries(kind, refs)
         # sudo: the cron's summary names the loan the RM serves; read once for the batch.
-        accounts = self.env["bank.account"].sudo().browse({row[4] for row in claimed})
         labels = {}
-        for account in accounts:
+        for account in self.env["bank.account"].sudo().browse(refs):
             if account.loan_status != "normal":
                 labels[account.id] = self.env._(
                     "Post-loan check of %(account)s (%(category)s): %(days)s days overdue, "
@@ -132,4 +131,4 @@ class BankMaintenancePlan(models.Model):
                     "Post-loan check of %(account)s (%(category)s)",
                     account=account.account_no, category=account.category_id.name,
                 )
-        return {row[0]: labels.get(row[4]) for row in claimed}
+        return labels

@@ -3,3 +3,4 @@ from . import id_number
 from . import cron_batches
 from . import pdf_header
 from . import currency_sql
+from . import activity_sql
