@@ -21,15 +21,51 @@ def xun_last_sql(day):
     )
 
 
+# The days of a 旬 of 8, 9, 10 or 11 days weigh XUN_UNIT / length each (an integer), so that the
+# weighted sums below stay exact decimals: a 旬 whose balance is B all along adds XUN_UNIT x B.
+XUN_UNIT = 3960  # the least common multiple of 8, 9, 10 and 11
+
+
+def xun_index(first):
+    """The rank of the 旬 starting on the date ``first`` (the 1st, 11th or 21st): consecutive 旬
+    have consecutive ranks."""
+    return first.year * 36 + (first.month - 1) * 3 + (first.day - 1) // 10
+
+
+def xun_index_sql(first):
+    """SQL: ``xun_index`` of the date expression ``first`` (the first day of a 旬)."""
+    return SQL(
+        "(extract(year FROM %(f)s)::int * 36 + (extract(month FROM %(f)s)::int - 1) * 3"
+        " + (extract(day FROM %(f)s)::int - 1) / 10)",
+        f=first,
+    )
+
+
+def xun_increment_sql(row, prev):
+    """SQL: what the 旬 of ``row`` adds to the account's weighted cumulative sum, the empty 旬
+    since the ``prev`` row included (``prev.xun_first`` NULL: the account's first row; before
+    it the balance is 0). ``row``/``prev`` name the columns, e.g. ``{"xun_first": SQL(...)}``."""
+    weight = SQL("(%s / (%s - %s + 1))", XUN_UNIT, row["xun_last"], row["xun_first"])
+    return SQL(
+        """(%(weight)s * %(own)s + CASE WHEN %(p_first)s IS NULL THEN 0 ELSE
+               %(prev_last)s * (%(unit)s * (%(k)s - %(p_k)s - 1) + %(weight)s * (%(first_date)s - %(first)s)) END)""",
+        weight=weight, own=row["own_sum"], p_first=prev["xun_first"], prev_last=prev["last_exact"],
+        unit=XUN_UNIT, k=xun_index_sql(row["xun_first"]), p_k=xun_index_sql(prev["xun_first"]),
+        first_date=row["first_date"], first=row["xun_first"],
+    )
+
+
 class BankBalanceXun(models.Model):
     """The balances of an account summed per 旬, kept up to date as balances are written.
 
-    The half-year 10-day average reads about 18 of these rows per account instead of some
-    180 daily rows (and generates no day). A row only depends on the balances dated inside
-    its own 旬: ``day_sum`` is the sum of the carried-forward balance from ``first_date`` (the
-    first balance of the 旬) to the 旬's last day, ``last_balance`` the newest balance of the
-    旬. The days before ``first_date`` carry the ``last_balance`` of the previous row forward,
-    which the evaluation query adds, so loading one day never touches other 旬.
+    The half-year 10-day average reads two of these rows per account instead of some 180 daily
+    rows (and generates no day). ``day_sum`` is the sum of the carried-forward balance from
+    ``first_date`` (the first balance of the 旬) to the 旬's last day, ``last_balance`` the
+    newest balance of the 旬; the days before ``first_date`` carry the ``last_balance`` of the
+    previous row forward. ``cum_weighted`` adds up, exactly in decimals, every day of the
+    account up to this 旬's end, weighted by ``XUN_UNIT`` / the length of its 旬: the average of
+    the 18 旬 ending with 旬 k is (C(k) - C(k - 18)) / (18 x XUN_UNIT), where C of a 旬 without
+    a row is the previous row's sum plus its last balance carried over the 旬 between.
     """
 
     _name = "bank.balance.xun"
@@ -39,6 +75,7 @@ class BankBalanceXun(models.Model):
     # The guard (models/bank_guard_mixin.py): kept by the balance loading only.
     _bank_action_fields = frozenset({
         "account_id", "xun_first", "xun_last", "first_date", "day_sum", "last_balance", "next_first_date",
+        "own_sum", "cum_weighted",
     })
     _order = "account_id, xun_first"
 
@@ -53,21 +90,36 @@ class BankBalanceXun(models.Model):
         help="First balance date of the account's next row: the last balance of this row is carried "
         "forward until the day before.",
     )
+    # Exact decimals (numeric columns): a sum kept across years must not drift, and it must not
+    # depend on the order the balances came in.
+    own_sum = fields.Float(
+        string="Exact sum of daily balances", digits=(32, 2),
+        help="The sum of daily balances, as exact decimals.",
+    )
+    cum_weighted = fields.Float(
+        string="Weighted cumulative sum", digits=(32, 2),
+        help="Every day of the account up to the end of this 10-day period, weighted so that a whole "
+        "period counts 3960 times its mean balance.",
+    )
 
     # Also the index of the evaluation's look-ups (account, then 旬).
     _account_xun_uniq = models.Constraint("UNIQUE(account_id, xun_first)", "One row per account and 10-day period.")
 
     def init(self):
-        # A database that had balances before these sums existed gets them once, on update.
+        # A database that had balances before these sums (or before their cumulative columns)
+        # existed gets them once, on update.
         self.env.cr.execute(
-            "SELECT EXISTS (SELECT 1 FROM bank_balance) AND NOT EXISTS (SELECT 1 FROM bank_balance_xun)"
+            """SELECT EXISTS (SELECT 1 FROM bank_balance)
+                      AND (NOT EXISTS (SELECT 1 FROM bank_balance_xun)
+                           OR EXISTS (SELECT 1 FROM bank_balance_xun WHERE cum_weighted IS NULL))"""
         )
         if self.env.cr.fetchone()[0]:
             self._rebuild()
 
     @api.model
     def _refresh(self, account_ids, dates):
-        """Recompute the rows of the 旬 touched by balances written on (account, date) pairs."""
+        """Recompute the rows of the 旬 touched by balances written on (account, date) pairs,
+        then the links and cumulative sums of the accounts' rows from the first touched 旬 on."""
         if not account_ids:
             return
         self._refresh_pairs(SQL(
@@ -76,8 +128,9 @@ class BankBalanceXun(models.Model):
 
     @api.model
     def _refresh_pairs(self, pairs):
-        """``_refresh`` for the (account_id, day) rows of the query ``pairs`` (the balance loading
-        passes its temporary table rather than arrays of a million elements)."""
+        """``_refresh`` for the (account_id, day) rows of the query ``pairs`` (the balance loading,
+        models/bank_balance_load.py, passes its temporary table rather than arrays of a million
+        elements)."""
         self.env["bank.balance"].flush_model()
         self.env.cr.execute(SQL(
             """WITH touched AS (
@@ -85,33 +138,59 @@ class BankBalanceXun(models.Model):
                      FROM (%(pairs)s) v
                )
                %(upsert)s""",
-            first=xun_first_sql(SQL("v.day")), last=xun_last_sql(SQL("v.day")), pairs=pairs,
-            upsert=self._upsert_sql(),
+            first=xun_first_sql(SQL("v.day")), last=xun_last_sql(SQL("v.day")),
+            pairs=pairs, upsert=self._upsert_sql(),
         ))
-        # Re-link the touched rows and the rows just before them to their next row.
+        # From the row before each account's first touched 旬: the next row's first date and
+        # the cumulative sums, written only where they changed (a nightly load of the current
+        # 旬 changes none: the upsert already chained its rows onto the previous ones).
         self.env.cr.execute(SQL(
             """WITH touched AS (
-                   SELECT DISTINCT v.account_id, %(first)s AS xun_first
+                   SELECT v.account_id, min(%(first)s) AS k0
                      FROM (%(pairs)s) v
+                    GROUP BY v.account_id
                ),
-               affected AS (
-                   SELECT account_id, xun_first FROM touched
-                   UNION
-                   SELECT t.account_id, p.xun_first FROM touched t CROSS JOIN LATERAL (
-                          SELECT x.xun_first FROM bank_balance_xun x
-                           WHERE x.account_id = t.account_id AND x.xun_first < t.xun_first
-                           ORDER BY x.xun_first DESC LIMIT 1) p
-               )
-               UPDATE bank_balance_xun x SET next_first_date = n.first_date
-                 FROM affected a LEFT JOIN LATERAL (
-                      SELECT y.first_date FROM bank_balance_xun y
-                       WHERE y.account_id = a.account_id AND y.xun_first > a.xun_first
-                       ORDER BY y.xun_first LIMIT 1) n ON true
-                WHERE x.account_id = a.account_id AND x.xun_first = a.xun_first
-                  AND x.next_first_date IS DISTINCT FROM n.first_date""",
-            first=xun_first_sql(SQL("v.day")), pairs=pairs,
+               chain AS (
+                   SELECT x.id, x.account_id, x.xun_first, x.xun_last, x.first_date, x.own_sum, x.last_balance,
+                          x.cum_weighted, x.next_first_date, x.xun_first < t.k0 AS is_anchor
+                     FROM touched t JOIN bank_balance_xun x ON x.account_id = t.account_id
+                      AND x.xun_first >= coalesce((SELECT max(y.xun_first) FROM bank_balance_xun y
+                                                    WHERE y.account_id = t.account_id AND y.xun_first < t.k0), t.k0)
+               ),
+               %(chained)s
+               UPDATE bank_balance_xun x SET next_first_date = c.new_next, cum_weighted = c.new_cum
+                 FROM chained c
+                WHERE x.id = c.id
+                  AND (x.next_first_date IS DISTINCT FROM c.new_next OR x.cum_weighted IS DISTINCT FROM c.new_cum)""",
+            first=xun_first_sql(SQL("v.day")), pairs=pairs, chained=self._chained_sql(),
         ))
         self.invalidate_model()
+
+    @api.model
+    def _chained_sql(self):
+        """CTEs ``links, chained`` (the ``chain`` rows with ``new_next`` and ``new_cum``) over a
+        ``chain`` CTE of rows (all columns, plus ``is_anchor``: a row kept as it is, whose sum the
+        next rows add to)."""
+        previous = {
+            "xun_first": SQL("l.prev_first"), "last_exact": SQL("l.prev_last::numeric"),
+        }
+        row = {name: SQL.identifier("l", name) for name in ("xun_first", "xun_last", "first_date", "own_sum")}
+        return SQL(
+            """links AS (
+                   SELECT chain.*, lag(xun_first) OVER w AS prev_first, lag(last_balance) OVER w AS prev_last,
+                          lead(first_date) OVER w AS new_next
+                     FROM chain
+                   WINDOW w AS (PARTITION BY account_id ORDER BY xun_first)
+               ),
+               chained AS (
+                   SELECT l.*,
+                          coalesce(max(l.cum_weighted) FILTER (WHERE l.is_anchor) OVER (PARTITION BY l.account_id), 0)
+                          + sum(CASE WHEN l.is_anchor THEN 0 ELSE %(increment)s END)
+                            OVER (PARTITION BY l.account_id ORDER BY l.xun_first) AS new_cum
+                     FROM links l
+               )""",
+            increment=xun_increment_sql(row, previous),
+        )
 
     @api.model
     def _rebuild(self):
@@ -122,44 +201,67 @@ class BankBalanceXun(models.Model):
         self.env.cr.execute("TRUNCATE bank_balance_xun")
         self.env.cr.execute(SQL(
             """WITH daily AS (
-                   SELECT b.account_id, b.date, b.balance::float8 AS balance,
+                   SELECT b.account_id, b.date, b.balance,
                           %(first)s AS xun_first, %(last)s AS xun_last,
                           lead(b.date) OVER (PARTITION BY b.account_id ORDER BY b.date) AS next_date
                      FROM bank_balance b
                ),
                sums AS (
                    SELECT account_id, xun_first, xun_last, min(date) AS first_date,
-                          sum(balance * (least(coalesce(next_date, xun_last + 1), xun_last + 1) - date)) AS day_sum,
-                          (array_agg(balance ORDER BY date DESC))[1] AS last_balance
+                          sum(balance::float8 * (least(coalesce(next_date, xun_last + 1), xun_last + 1) - date))
+                              AS day_sum,
+                          sum(balance * (least(coalesce(next_date, xun_last + 1), xun_last + 1) - date)) AS own_sum,
+                          (array_agg(balance::float8 ORDER BY date DESC))[1] AS last_balance
                      FROM daily GROUP BY account_id, xun_first, xun_last
-               )
+               ),
+               chain AS (
+                   SELECT NULL::int AS id, sums.*, NULL::numeric AS cum_weighted, NULL::date AS next_first_date,
+                          false AS is_anchor
+                     FROM sums
+               ),
+               %(chained)s
                INSERT INTO bank_balance_xun (account_id, xun_first, xun_last, first_date, day_sum, last_balance,
-                                             next_first_date)
-               SELECT account_id, xun_first, xun_last, first_date, day_sum, last_balance,
-                      lead(first_date) OVER (PARTITION BY account_id ORDER BY xun_first)
-                 FROM sums""",
-            first=xun_first_sql(SQL("b.date")), last=xun_last_sql(SQL("b.date")),
+                                             own_sum, next_first_date, cum_weighted)
+               SELECT account_id, xun_first, xun_last, first_date, day_sum, last_balance, own_sum, new_next, new_cum
+                 FROM chained""",
+            first=xun_first_sql(SQL("b.date")), last=xun_last_sql(SQL("b.date")), chained=self._chained_sql(),
         ))
         self.env.cr.execute("ANALYZE bank_balance_xun")
         self.invalidate_model()
 
     @api.model
     def _upsert_sql(self):
-        """The statement filling the rows of a ``touched (account_id, xun_first, xun_last)`` CTE."""
+        """The statement filling the rows of a ``touched (account_id, xun_first, xun_last)`` CTE,
+        each chained onto the account's previous row as it stands (``_refresh`` then fixes the
+        sums of rows whose previous row changed in the same statement, and of the rows after)."""
+        row = {name: SQL.identifier("s", name) for name in ("xun_first", "xun_last", "first_date", "own_sum")}
+        previous = {"xun_first": SQL("p.xun_first"), "last_exact": SQL("p.last_balance::numeric")}
         return SQL(
             """, daily AS (
-                   SELECT t.account_id, t.xun_first, t.xun_last, b.date, b.balance::float8 AS balance,
+                   SELECT t.account_id, t.xun_first, t.xun_last, b.date, b.balance,
                           coalesce(lead(b.date) OVER w, t.xun_last + 1) - b.date AS days,
                           row_number() OVER (PARTITION BY t.account_id, t.xun_first ORDER BY b.date DESC) AS newest
                      FROM touched t
                      JOIN bank_balance b ON b.account_id = t.account_id AND b.date BETWEEN t.xun_first AND t.xun_last
                    WINDOW w AS (PARTITION BY t.account_id, t.xun_first ORDER BY b.date)
+               ),
+               sums AS (
+                   SELECT account_id, xun_first, xun_last, min(date) AS first_date,
+                          sum(balance::float8 * days) AS day_sum, sum(balance * days) AS own_sum,
+                          min(balance::float8) FILTER (WHERE newest = 1) AS last_balance
+                     FROM daily GROUP BY account_id, xun_first, xun_last
                )
-               INSERT INTO bank_balance_xun (account_id, xun_first, xun_last, first_date, day_sum, last_balance)
-               SELECT account_id, xun_first, xun_last, min(date), sum(balance * days),
-                      min(balance) FILTER (WHERE newest = 1)
-                 FROM daily GROUP BY account_id, xun_first, xun_last
+               INSERT INTO bank_balance_xun (account_id, xun_first, xun_last, first_date, day_sum, last_balance,
+                                             own_sum, cum_weighted)
+               SELECT s.account_id, s.xun_first, s.xun_last, s.first_date, s.day_sum, s.last_balance, s.own_sum,
+                      coalesce(p.cum_weighted, 0) + %(increment)s
+                 FROM sums s LEFT JOIN LATERAL (
+                      SELECT x.xun_first, x.last_balance, x.cum_weighted FROM bank_balance_xun x
+                       WHERE x.account_id = s.account_id AND x.xun_first < s.xun_first
+                       ORDER BY x.xun_first DESC LIMIT 1) p ON true
                ON CONFLICT (account_id, xun_first) DO UPDATE
                   SET first_date = EXCLUDED.first_date, day_sum = EXCLUDED.day_sum,
-                      last_balance = EXCLUDED.last_balance"""
+                      last_balance = EXCLUDED.last_balance, own_sum = EXCLUDED.own_sum,
+                      cum_weighted = EXCLUDED.cum_weighted""",
+            increment=xun_increment_sql(row, previous),
         )

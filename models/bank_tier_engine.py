@@ -177,7 +177,8 @@ class BankTierEngine(models.AbstractModel):
         return fmt
 
     @api.model
-    def _decide(self, state, metrics, rule_set, date, potential_ratio, fmt=None, outlook=None, explain=True):
+    def _decide(self, state, metrics, rule_set, date, potential_ratio, fmt=None, outlook=None, explain=True,
+                counting=False):
         """The tier, reason, AUM and potential flag of one customer, from its metrics.
 
         ``state`` holds what the customer has now: ``tier_id``, ``failing_since``, ``income``.
@@ -223,7 +224,9 @@ class BankTierEngine(models.AbstractModel):
         else:
             new = reached
 
-        if new and new is reached:
+        if counting:
+            reason = False
+        elif new and new is reached:
             reason = describe(reached_rule, reached)
         elif new:
             until = failing_since + datetime.timedelta(days=current.grace_days - 1)
@@ -237,7 +240,7 @@ class BankTierEngine(models.AbstractModel):
             reason = self.env._("No tier rule holds.")
 
         is_potential, potential_lines, gap = False, [], None
-        if not new:
+        if not new and not counting:
             close_rules, all_rules = [], []
             for tier in rule_set:
                 for rule in tier.rules:
@@ -319,11 +322,12 @@ class BankTierEngine(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _decide_batch(self, partner_ids, date, rule_sets, explain=True):
+    def _decide_batch(self, partner_ids, date, rule_sets, explain=True, counting=False):
         """``{partner_id: decision}`` for a batch, with the states the decisions started from.
 
         ``rule_sets`` maps a language to the rule set whose labels are in it; missing
-        languages are built on first use (one rule set per language per run).
+        languages are built on first use (one rule set per language per run). ``counting``:
+        see ``_decide``.
         """
         # sudo: system parameters are readable by administrators only; this ratio is not secret.
         ratio = float(
@@ -340,11 +344,12 @@ class BankTierEngine(models.AbstractModel):
             if lang not in rule_sets:
                 rule_sets[lang] = engines[lang]._rule_set(date)
             decisions[partner_id] = engines[lang]._decide(
-                state, metrics.get(partner_id, {}), rule_sets[lang], date, ratio, formatters[lang], explain=explain
+                state, metrics.get(partner_id, {}), rule_sets[lang], date, ratio, formatters[lang], explain=explain,
+                counting=counting,
             )
         # Potential customers short of a 10-day average: once more with the outlook of the
         # current 旬 (one more metrics query, for them only), to say how much to hold.
-        short = explain and [
+        short = explain and not counting and [
             partner_id for partner_id, decision in decisions.items()
             if decision["is_potential"] and "xun_avg_6m" in (decision["gap_metrics"] or ())
         ]
@@ -445,5 +450,10 @@ class BankTierEngine(models.AbstractModel):
             }
             for partner in partners
         ])
-        for partner, lead in zip(partners, leads, strict=True):
-            partner._bank_system_write({"bank_potential_lead_id": lead.id})
+        # One statement for the batch, like the tier fields above (not a write per customer).
+        self.env.execute_query(SQL(
+            """UPDATE res_partner p SET bank_potential_lead_id = v.lead_id
+                 FROM unnest(%s::int[], %s::int[]) AS v(id, lead_id) WHERE p.id = v.id""",
+            partners.ids, leads.ids,
+        ))
+        self.env["res.partner"].invalidate_model(["bank_potential_lead_id"])

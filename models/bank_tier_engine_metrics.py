@@ -10,7 +10,8 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .bank_tier_engine import XUN_COUNT, xun_day_weights
+from .bank_balance_xun import XUN_UNIT, xun_index, xun_index_sql
+from .bank_tier_engine import XUN_COUNT, xun_windows
 
 
 class BankTierEngineMetrics(models.AbstractModel):
@@ -52,9 +53,9 @@ class BankTierEngineMetrics(models.AbstractModel):
 
         Two set-based queries for the whole batch: balances on the day with the contract
         amounts, and the half-year 10-day averages. The 10-day average is a weighted sum over
-        the days of the window (each day weighs 1 / (18 x length of its 旬)), read from the
-        per-旬 sums that loading keeps (``bank.balance.xun``), so that no day is generated
-        and no daily row is read.
+        the days of the window (each day weighs 1 / (18 x length of its 旬)): the difference
+        of two cumulative sums that loading keeps per 旬 (``bank.balance.xun``), so that no
+        day is generated and no daily row is read.
         """
         self.env.flush_all()
         # The sorts of a batch fit in memory rather than spilling to disk, and PostgreSQL does
@@ -70,7 +71,8 @@ class BankTierEngineMetrics(models.AbstractModel):
             "SELECT * FROM unnest(%s::int[], %s::float8[]) AS r(currency_id, factor)",
             list(rates), list(rates.values()),
         )
-        _days, cumulative, w_start, w_end = xun_day_weights(date)
+        windows = xun_windows(date)
+        (w_start, _first_end), (last_first, w_end) = windows[0], windows[-1]
         metrics = defaultdict(dict)
         accounts_cte = SQL(
             """acc AS (
@@ -101,43 +103,32 @@ class BankTierEngineMetrics(models.AbstractModel):
             values[("balance", category_id)] = balance or 0.0
             values[("contract_amount", category_id)] = total_amount or 0.0
             values[("max_contract_amount", category_id)] = largest or 0.0
-        # The half-year 10-day average from the per-旬 sums (bank.balance.xun): each 旬 of the
-        # window weighs its sum by 1 / (18 x its length); the days a row's last balance is
-        # carried past its 旬 (up to the next row's first balance, or the window's end) weigh
-        # through the cumulative day weights, starting with the newest row before the window.
-        # cw[i] is the cumulative weight of the window's day i (1-based); cw[0] is NULL (0).
+        # The half-year 10-day average from the weighted cumulative sums of the per-旬 rows
+        # (bank.balance.xun): C(end of the window) - C(before it), two indexed look-ups per
+        # account, whatever the number of balances. C of a 旬 is that of the account's newest
+        # row up to it, plus its last balance carried over the 旬 since.
+        k_end, k_before = xun_index(last_first), xun_index(w_start) - 1
+
+        def cumulative(alias, condition, k):
+            return SQL(
+                """LEFT JOIN LATERAL (
+                       SELECT x.cum_weighted + %(unit)s * x.last_balance::numeric * (%(k)s - %(index)s) AS c
+                         FROM bank_balance_xun x
+                        WHERE x.account_id = acc.id AND %(condition)s
+                        ORDER BY x.xun_first DESC LIMIT 1) %(alias)s ON true""",
+                unit=XUN_UNIT, k=k, index=xun_index_sql(SQL("x.xun_first")), condition=condition,
+                alias=SQL.identifier(alias),
+            )
+
         for partner_id, category_id, value in self.env.execute_query(SQL(
-            """WITH %(acc)s,
-               rows AS (
-                   SELECT acc.partner_id, acc.category_id, acc.factor, x.xun_first, x.xun_last, x.day_sum,
-                          x.last_balance, x.next_first_date, true AS inside
-                     FROM bank_balance_xun x JOIN acc ON acc.id = x.account_id
-                    WHERE x.xun_first BETWEEN %(w_start)s AND %(w_end)s
-                   UNION ALL
-                   SELECT acc.partner_id, acc.category_id, acc.factor, prev.xun_first, prev.xun_last, 0,
-                          prev.last_balance, prev.next_first_date, false
-                     FROM acc CROSS JOIN LATERAL (
-                          SELECT x.xun_first, x.xun_last, x.last_balance, x.next_first_date FROM bank_balance_xun x
-                           WHERE x.account_id = acc.id AND x.xun_first < %(w_start)s
-                           ORDER BY x.xun_first DESC LIMIT 1) prev
-               ),
-               runs AS (
-                   SELECT partner_id, category_id, factor, inside, xun_first, xun_last, day_sum, last_balance,
-                          greatest(xun_last + 1, %(w_start)s) - %(w_start)s AS gap_first,
-                          least(coalesce(next_first_date - 1, %(w_end)s), %(w_end)s) - %(w_start)s + 1 AS gap_last
-                     FROM rows
-               )
-               SELECT runs.partner_id, runs.category_id,
-                      sum(runs.factor * (
-                          CASE WHEN runs.inside
-                               THEN runs.day_sum / (%(count)s * (runs.xun_last - runs.xun_first + 1)) ELSE 0 END
-                          + CASE WHEN runs.gap_first < runs.gap_last
-                                 THEN runs.last_balance * (%(cw)s[runs.gap_last] - coalesce(%(cw)s[runs.gap_first], 0))
-                                 ELSE 0 END))
-                 FROM runs
+            """WITH %(acc)s
+               SELECT acc.partner_id, acc.category_id,
+                      sum(acc.factor * (coalesce(e.c, 0) - coalesce(s.c, 0))::float8) / %(scale)s
+                 FROM acc %(end)s %(start)s
                 GROUP BY 1, 2""",
-            acc=accounts_cte, cw=SQL("(%s::float8[])", cumulative), w_start=w_start, w_end=w_end,
-            count=float(XUN_COUNT),
+            acc=accounts_cte, scale=float(XUN_COUNT * XUN_UNIT),
+            end=cumulative("e", SQL("x.xun_first <= %s", w_end), k_end),
+            start=cumulative("s", SQL("x.xun_first < %s", w_start), k_before),
         )):
             metrics[partner_id][("xun_avg_6m", category_id)] = value or 0.0
         return metrics

@@ -78,7 +78,7 @@ class BankTierWhatif(models.TransientModel):
         for start in range(0, len(customers), 2000):
             batch = customers[start:start + 2000]
             states, decisions = engine._decide_batch(
-                batch.ids, date, _SameForEveryLanguage(rule_set), explain=False
+                batch.ids, date, _SameForEveryLanguage(rule_set), explain=False, counting=True
             )
             levels = {partner.id: partner.bank_maintenance_level for partner in batch} if bands is not None else {}
             for partner_id, decision in decisions.items():
