@@ -79,25 +79,34 @@ class BankBalanceXun(models.Model):
         """``_refresh`` for the (account_id, day) rows of the query ``pairs`` (the balance loading
         passes its temporary table rather than arrays of a million elements)."""
         self.env["bank.balance"].flush_model()
-        self.env.cr.execute(SQL(
+        cr = self.env.cr
+        # The rows whose link may have moved: those new or with a new first balance date (their own
+        # link, and the link of the row before them); a 旬 written again from the same first date
+        # links as before, which spares the look-ups for most rows of a nightly load.
+        relink = SQL.identifier("pg_temp", "bank_balance_xun_relink")
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", relink))
+        cr.execute(SQL("CREATE TEMPORARY TABLE %s (account_id int, xun_first date) ON COMMIT DROP", relink))
+        cr.execute(SQL(
             """WITH touched AS (
                    SELECT DISTINCT v.account_id, %(first)s AS xun_first, %(last)s AS xun_last
                      FROM (%(pairs)s) v
-               )
-               %(upsert)s""",
-            first=xun_first_sql(SQL("v.day")), last=xun_last_sql(SQL("v.day")), pairs=pairs,
-            upsert=self._upsert_sql(),
-        ))
-        # Re-link the touched rows and the rows just before them to their next row.
-        self.env.cr.execute(SQL(
-            """WITH touched AS (
-                   SELECT DISTINCT v.account_id, %(first)s AS xun_first
-                     FROM (%(pairs)s) v
                ),
-               affected AS (
-                   SELECT account_id, xun_first FROM touched
+               upserted AS (%(upsert)s)
+               INSERT INTO %(relink)s
+               SELECT u.account_id, u.xun_first
+                 FROM upserted u
+                 LEFT JOIN bank_balance_xun o ON o.account_id = u.account_id AND o.xun_first = u.xun_first
+                WHERE o.first_date IS DISTINCT FROM u.first_date""",
+            first=xun_first_sql(SQL("v.day")), last=xun_last_sql(SQL("v.day")), pairs=pairs,
+            upsert=self._upsert_sql(), relink=relink,
+        ))
+        # (``o`` above is the table as it was before the statement: PostgreSQL runs every part of
+        # one statement on the same snapshot.)
+        cr.execute(SQL(
+            """WITH affected AS (
+                   SELECT account_id, xun_first FROM %(relink)s
                    UNION
-                   SELECT t.account_id, p.xun_first FROM touched t CROSS JOIN LATERAL (
+                   SELECT t.account_id, p.xun_first FROM %(relink)s t CROSS JOIN LATERAL (
                           SELECT x.xun_first FROM bank_balance_xun x
                            WHERE x.account_id = t.account_id AND x.xun_first < t.xun_first
                            ORDER BY x.xun_first DESC LIMIT 1) p
@@ -109,8 +118,9 @@ class BankBalanceXun(models.Model):
                        ORDER BY y.xun_first LIMIT 1) n ON true
                 WHERE x.account_id = a.account_id AND x.xun_first = a.xun_first
                   AND x.next_first_date IS DISTINCT FROM n.first_date""",
-            first=xun_first_sql(SQL("v.day")), pairs=pairs,
+            relink=relink,
         ))
+        cr.execute(SQL("DROP TABLE %s", relink))
         self.invalidate_model()
 
     @api.model
@@ -145,9 +155,10 @@ class BankBalanceXun(models.Model):
 
     @api.model
     def _upsert_sql(self):
-        """The statement filling the rows of a ``touched (account_id, xun_first, xun_last)`` CTE."""
+        """The statement filling the rows of a ``touched (account_id, xun_first, xun_last)`` CTE,
+        returning each row's key and first balance date."""
         return SQL(
-            """, daily AS (
+            """WITH daily AS (
                    SELECT t.account_id, t.xun_first, t.xun_last, b.date, b.balance::float8 AS balance,
                           coalesce(lead(b.date) OVER w, t.xun_last + 1) - b.date AS days,
                           row_number() OVER (PARTITION BY t.account_id, t.xun_first ORDER BY b.date DESC) AS newest
@@ -161,5 +172,6 @@ class BankBalanceXun(models.Model):
                  FROM daily GROUP BY account_id, xun_first, xun_last
                ON CONFLICT (account_id, xun_first) DO UPDATE
                   SET first_date = EXCLUDED.first_date, day_sum = EXCLUDED.day_sum,
-                      last_balance = EXCLUDED.last_balance"""
+                      last_balance = EXCLUDED.last_balance
+               RETURNING account_id, xun_first, first_date"""
         )
