@@ -18,8 +18,9 @@ _MAX_LISTED_ERRORS = 200
 _ASSET_KINDS = frozenset({"deposit", "investment"})
 _EMPTY = (None, "")
 _NULL = "\\N"  # COPY's text format for NULL
-# The rows of one load, validated (``row_no`` counts every row given, bad ones too).
-_TABLE = "bank_balance_load"
+# The rows of one load, validated (``row_no`` counts every row given, bad ones too): a temporary
+# table, always named with its schema so that no statement can reach a permanent table of that name.
+_TABLE = SQL.identifier("pg_temp", "bank_balance_load")
 _COLUMNS = ("row_no", "account_id", "date", "balance", "days_overdue", "arrears")
 
 
@@ -41,6 +42,8 @@ class BankBalanceLoad(models.Model):
         Every row is validated before anything is written; a single error lists every bad
         row. Returns ``{"created": n, "updated": m}``.
         """
+        self.check_access("create")
+        self.check_access("write")
         if not isinstance(rows, (list, tuple)):
             raise UserError(self.env._("Balances must be given as a list of rows {account_no, date, balance}."))
         return self._load_balance_stream(rows)
@@ -54,18 +57,18 @@ class BankBalanceLoad(models.Model):
         cr = self.env.cr
         # Short set-based statements: JIT compilation would cost more than it saves (see _metrics).
         cr.execute("SET LOCAL jit = off")
-        cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier(_TABLE)))
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", _TABLE))
         cr.execute(SQL(
             """CREATE TEMPORARY TABLE %s (row_no int NOT NULL, account_id int NOT NULL, date date NOT NULL,
                                          balance numeric NOT NULL, days_overdue int, arrears numeric)
                ON COMMIT DROP""",
-            SQL.identifier(_TABLE),
+            _TABLE,
         ))
         total, errors, error_count = self._copy_balance_rows(rows)
-        cr.execute(SQL("ANALYZE %s", SQL.identifier(_TABLE)))
+        cr.execute(SQL("ANALYZE %s", _TABLE))
         errors, error_count = self._merge_duplicate_errors(errors, error_count)
         if error_count:
-            cr.execute(SQL("DROP TABLE %s", SQL.identifier(_TABLE)))
+            cr.execute(SQL("DROP TABLE %s", _TABLE))
             more = error_count - len(errors)
             raise UserError(
                 self.env._("No balance was loaded: %(count)s of %(total)s rows are wrong.", count=error_count,
@@ -74,14 +77,14 @@ class BankBalanceLoad(models.Model):
                 + ("\n" + self.env._("... and %(more)s more.", more=more) if more else "")
             )
         created, updated = self._upsert_loaded_balances()
-        touched = SQL("SELECT account_id, date AS day FROM %s", SQL.identifier(_TABLE))
+        touched = SQL("SELECT account_id, date AS day FROM %s", _TABLE)
         self.env["bank.balance.xun"]._refresh_pairs(touched)
         self._refresh_loaded_latest_balances()
         self._update_loaded_loan_figures()
         self.invalidate_model()
         self.env["bank.account"].invalidate_model()
-        self._notify_large_movements(SQL.identifier(_TABLE))
-        cr.execute(SQL("DROP TABLE %s", SQL.identifier(_TABLE)))
+        self._notify_large_movements(_TABLE)
+        cr.execute(SQL("DROP TABLE %s", _TABLE))
         return {"created": created, "updated": updated}
 
     @api.model
@@ -93,7 +96,7 @@ class BankBalanceLoad(models.Model):
         # COPY is not part of Odoo's cursor API: the psycopg2 cursor underneath streams the text.
         # The table is our own temporary one, which Odoo's caches never hold.
         raw_cursor = self.env.cr._obj
-        copy = SQL("COPY %s (%s) FROM STDIN", SQL.identifier(_TABLE),
+        copy = SQL("COPY %s (%s) FROM STDIN", _TABLE,
                    SQL(", ").join(SQL.identifier(column) for column in _COLUMNS)).code
         accounts = {}
         dates = {}
@@ -114,14 +117,18 @@ class BankBalanceLoad(models.Model):
                         errors.append((number, self.env._(
                             "Row %(row)s: not a row {account_no, date, balance}.", row=number)))
                     continue
-                account_no = str(row.get("account_no") or "").strip()
+                raw_no = row.get("account_no")
+                account_no = raw_no.strip() if type(raw_no) is str else str(raw_no or "").strip()
                 account = accounts.get(account_no)
+                # Dates by their text: a feed has few distinct ones, each parsed and formatted once.
                 raw_date = row.get("date")
-                day = dates.get(raw_date) if type(raw_date) is str else None
-                if day is None:
+                known = dates.get(raw_date) if type(raw_date) is str else None
+                if known is None:
                     day = self._parse_date(raw_date)
+                    known = (day, day.isoformat()) if day is not None else (None, None)
                     if day is not None and type(raw_date) is str:
-                        dates[raw_date] = day
+                        dates[raw_date] = known
+                day, day_text = known
                 raw_balance = row.get("balance")
                 kind = type(raw_balance)
                 if kind is float:
@@ -142,7 +149,6 @@ class BankBalanceLoad(models.Model):
                         balance = balance if isfinite(balance) else None
                 else:
                     balance = self._parse_amount(raw_balance)
-                days = arrears = None
                 loan = row.get("days_overdue") not in _EMPTY or row.get("arrears_amount") not in _EMPTY
                 if (account is None or day is None or balance is None or loan or not (account[2] <= day <= latest)
                         or (balance < 0 and account[1] in _ASSET_KINDS)):
@@ -154,10 +160,11 @@ class BankBalanceLoad(models.Model):
                                 "Row %(row)s (account %(account)s): %(reasons)s.", row=number,
                                 account=account_no or "-", reasons="; ".join(reasons))))
                         continue
-                    if loan:
-                        days, arrears = self._parse_loan_figures(row, account, [])
-                append(f"{number}\t{account[0]}\t{day.isoformat()}\t{balance!r}\t"
-                       f"{_NULL if days is None else days}\t{_NULL if arrears is None else repr(arrears)}\n")
+                    days, arrears = self._parse_loan_figures(row, account, []) if loan else (None, None)
+                    append(f"{number}\t{account[3]}\t{day_text}\t{balance!r}\t"
+                           f"{_NULL if days is None else days}\t{_NULL if arrears is None else repr(arrears)}\n")
+                    continue
+                append(f"{number}\t{account[3]}\t{day_text}\t{balance!r}\t\\N\t\\N\n")
             total += len(chunk)
             if lines:
                 raw_cursor.copy_expert(copy, io.StringIO("".join(lines)))
@@ -189,8 +196,9 @@ class BankBalanceLoad(models.Model):
 
     @api.model
     def _accounts_into(self, accounts, chunk):
-        """Add ``{account_no: (id, kind, oldest date)}`` of the chunk's new account numbers (current
-        company) to ``accounts``, in one query; the oldest date is the later of 1970 and the opening."""
+        """Add ``{account_no: (id, kind, oldest date, id as text)}`` of the chunk's new account numbers
+        (current company) to ``accounts``, in one query; the oldest date is the later of 1970 and the
+        opening."""
         numbers = {str(row.get("account_no") or "").strip() for row in chunk if isinstance(row, dict)}
         numbers.difference_update(accounts)
         numbers.discard("")
@@ -204,7 +212,9 @@ class BankBalanceLoad(models.Model):
                 WHERE a.account_no = ANY(%s) AND a.company_id = %s""",
             _OLDEST_BALANCE_DATE, list(numbers), self.env.company.id,
         ))
-        accounts.update((number, (account_id, kind, oldest)) for number, account_id, kind, oldest in rows)
+        accounts.update(
+            (number, (account_id, kind, oldest, str(account_id))) for number, account_id, kind, oldest in rows
+        )
 
     @api.model
     def _merge_duplicate_errors(self, errors, error_count):
@@ -217,7 +227,7 @@ class BankBalanceLoad(models.Model):
                  JOIN bank_account a ON a.id = d.account_id
                 WHERE d.previous IS NOT NULL
                 ORDER BY d.row_no LIMIT %s""",
-            SQL.identifier(_TABLE), _MAX_LISTED_ERRORS,
+            _TABLE, _MAX_LISTED_ERRORS,
         ))
         if duplicates:
             error_count += duplicates[0][0]
@@ -246,7 +256,7 @@ class BankBalanceLoad(models.Model):
                    RETURNING (xmax = 0) AS inserted
                )
                SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted""",
-            uid=self.env.uid, now=now, table=SQL.identifier(_TABLE),
+            uid=self.env.uid, now=now, table=_TABLE,
         ))[0]
 
     @api.model
@@ -258,7 +268,7 @@ class BankBalanceLoad(models.Model):
                  FROM (SELECT DISTINCT ON (account_id) account_id, date, balance
                          FROM %s ORDER BY account_id, date DESC) n
                 WHERE a.id = n.account_id AND (a.balance_date IS NULL OR a.balance_date <= n.date)""",
-            SQL.identifier(_TABLE),
+            _TABLE,
         ))
 
     @api.model
@@ -281,7 +291,7 @@ class BankBalanceLoad(models.Model):
                                 ORDER BY account_id, date DESC) v
                          JOIN bank_account b ON b.id = v.account_id) n
                 WHERE a.id = n.account_id AND (a.loan_figures_date IS NULL OR a.loan_figures_date <= n.date)""",
-            SQL.identifier(_TABLE),
+            _TABLE,
         ))
 
     @api.model

@@ -261,6 +261,11 @@ class TestBalanceBulkLoading(BankCase):
             self.assertEqual(bad.state, "error")
             self.assertIn("Row 11 (account BULK-L-DEP1): same account and date as row 1.", bad.error_text)
             self.assertFalse(self.env["bank.balance"].search([("account_id", "=", self.accounts["L", "DEP1"].id)]))
+            # A byte that is not UTF-8 on a line of a later chunk: refused when it is reached.
+            content = "\n".join(lines).encode() + b"\nBULK-L-DEP1,2026-09-2\xff,1,,"
+            broken = Import.create({"file": base64.b64encode(content)})
+            broken.action_import()
+            self.assertEqual((broken.state, broken.error_text), ("error", "The file is not a UTF-8 CSV file."))
             good = Import.create({"file": base64.b64encode("\n".join(lines).encode())})
             good.action_import()
         self.assertEqual((good.state, good.created_count, good.updated_count), ("done", 10, 0))

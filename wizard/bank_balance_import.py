@@ -52,12 +52,17 @@ class BankBalanceImport(models.TransientModel):
         }
 
     def _read_rows(self):
+        """The file's lines as rows, one at a time: the text is decoded as it is read, so a file of a
+        million lines is held once (as bytes), never as a list of rows."""
         try:
-            content = base64.b64decode(self.file or b"", validate=True).decode("utf-8-sig")
-        except (binascii.Error, UnicodeDecodeError) as error:
+            raw = base64.b64decode(self.file or b"", validate=True)
+        except binascii.Error as error:
             raise UserError(self.env._("The file is not a UTF-8 CSV file.")) from error
-        reader = csv.reader(io.StringIO(content))
-        header = [cell.strip().lower() for cell in next(reader, [])]
+        reader = csv.reader(io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8-sig", newline=""))
+        try:
+            header = [cell.strip().lower() for cell in next(reader, [])]
+        except UnicodeDecodeError as error:
+            raise UserError(self.env._("The file is not a UTF-8 CSV file.")) from error
         if header not in (_COLUMNS, _COLUMNS + _LOAN_COLUMNS):
             raise UserError(
                 self.env._(
@@ -67,8 +72,14 @@ class BankBalanceImport(models.TransientModel):
                     found=",".join(header) or self.env._("an empty line"),
                 )
             )
+        return self._csv_rows(reader, header)
+
+    def _csv_rows(self, reader, header):
         # Every line counts, so that "Row N" in the errors is the N-th line after the header;
         # a line with the wrong number of cells is passed on as a bad row.
-        return (
-            dict(zip(header, cells, strict=True)) if len(cells) == len(header) else None for cells in reader
-        )
+        try:
+            for cells in reader:
+                yield dict(zip(header, cells, strict=True)) if len(cells) == len(header) else None
+        except UnicodeDecodeError as error:
+            # Found while loading, before anything is written: the whole file is refused.
+            raise UserError(self.env._("The file is not a UTF-8 CSV file.")) from error
