@@ -138,7 +138,11 @@ class TestReadReplica(BankCase, CommittedData):
             "kwargs": {},
         })
         written = self._settled([primary, replica])
-        self.assertGreaterEqual(written[0][1] - after[0][1], 1, "the write updated res_partner on the primary")
+        # The row itself on the primary (its statistics may reach pg_stat_database seconds later
+        # on a busy machine: the figure below is printed, not asserted).
+        with self._connect("primary", self.env.cr.dbname).cursor() as cr:
+            cr.execute("SELECT comment FROM res_partner WHERE id = %s", (self.customers[0],))
+            self.assertIn("T replica note", cr.fetchone()[0] or "", "the write reached the primary")
         with self._connect("replica", self.env.cr.dbname).cursor() as cr:
             for _i in range(20):
                 cr.execute("SELECT comment FROM res_partner WHERE id = %s", (self.customers[0],))
