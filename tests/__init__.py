@@ -61,3 +61,4 @@ from . import test_workbench
 from . import test_workbench_tours
 from . import test_one_place
 from . import test_button_visibility
+from . import test_my_customers
