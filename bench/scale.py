@@ -130,7 +130,8 @@ if existing < N:
     started = time.perf_counter()
     without_foreign_key_checks()
     # Names: surname + two given characters (2,500 given names a surname), so that a fragment
-    # finds a few dozen customers of an RM, as in a real branch.
+    # finds a few dozen customers of an RM, as in a real branch; the surname (g / 7) does not
+    # follow the unit (g mod 50), or a list sorted by name would find one unit's customers late.
     cr.execute(SQL(
         """INSERT INTO res_partner (id, commercial_partner_id, name, complete_name, is_bank_customer,
                                     bank_customer_no, active, type,
@@ -143,11 +144,11 @@ if existing < N:
                   DATE '1950-01-01' + (g::bigint * 7919 %% 18000)::int,
                   CURRENT_DATE - (g %% 20)
              FROM (SELECT g, nextval('res_partner_id_seq') AS pid FROM generate_series(%(start)s + 1, %(stop)s) g) s,
-                  LATERAL (SELECT (%(sur)s::text[])[1 + g %% %(n_sur)s]
+                  LATERAL (SELECT (%(sur)s::text[])[1 + (g / 7) %% %(n_sur)s]
                                   || (%(given)s::text[])[1 + (g / %(n_sur)s) %% %(n_given)s]
                                   || (%(given)s::text[])[1 + (g / %(n_sur)s / %(n_given)s) %% %(n_given)s]
                                   || CASE WHEN g > %(distinct)s THEN (g / %(distinct)s)::text ELSE '' END AS nm) n""",
-        rms=rms.ids, users=rms.user_id.ids, units=rms.unit_id.ids, n=len(rms), start=existing, stop=N,
+        rms=rms.ids, users=rms.user_id.ids, units=[rm.unit_id.id for rm in rms], n=len(rms), start=existing, stop=N,
         sur=SURNAMES, n_sur=len(SURNAMES), given=GIVEN, n_given=len(GIVEN),
         distinct=len(SURNAMES) * len(GIVEN) ** 2,
     ))
@@ -217,9 +218,12 @@ if done_to < account_range[1]:
     ))
     cr.commit()
     cr.execute("ANALYZE bank_balance; ANALYZE bank_account; ANALYZE res_partner")
+    cr.commit()  # (ANALYZE's lock on res_partner would otherwise last through the rebuild below)
     say(f"balances generated in {started_index - started:.0f} s, indexes and account balances in "
         f"{time.perf_counter() - started_index:.0f} s")
-    # Rows written in SQL bypass load_balances: their per-旬 sums are built once, in bulk.
+if not env.execute_query(SQL("SELECT 1 FROM bank_balance_xun WHERE account_id = %s LIMIT 1", account_range[1])):
+    # Rows written in SQL bypass load_balances: their per-旬 sums are built once, in bulk (also
+    # when an earlier run was stopped after the balances).
     started = time.perf_counter()
     env["bank.balance.xun"]._rebuild()
     cr.commit()
