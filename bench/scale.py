@@ -405,7 +405,9 @@ def forget_plans():
 holiday = env["bank.holiday"]
 if "holiday" in PARTS:
     forget_plans()
-    holiday = env["bank.holiday"].create({"name": "Scale bench holiday", "date": today + datetime.timedelta(days=1)})
+    tomorrow = today + datetime.timedelta(days=1)
+    holiday = env["bank.holiday"].search([("name", "=", "Scale bench holiday"), ("date", "=", tomorrow)]) or (
+        env["bank.holiday"].create({"name": "Scale bench holiday", "date": tomorrow}))
     cr.commit()
     holiday_activities, holiday_s = timed(Plan._cron_plan, today)
     rerun_activities, rerun_s = timed(Plan._cron_plan, today)
