@@ -62,3 +62,4 @@ from . import test_workbench_tours
 from . import test_one_place
 from . import test_button_visibility
 from . import test_maintenance_planning_sql
+from . import test_my_customers
