@@ -192,7 +192,7 @@ class TestBalanceLoading(BankCase):
         mails = self.env["mail.mail"].search_count([])
         load([{"account_no": "T-DEP-A", "date": "2026-05-03", "balance": 600000}])
         activity = movements(self.customer_a)
-        self.assertEqual(self.env["mail.mail"].search_count([]), mails, "no e-mail per activity: the workbench shows it")
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails, "no e-mail per activity (the workbench)")
         self.assertEqual(len(activity), 1, "-350,000 is -37 %: at least the 30 % share")
         self.assertEqual(activity.user_id, self.user_rm_a, "for the primary RM")
         self.assertEqual(activity.date_deadline, self.today, "the same day (the bank's)")
