@@ -170,9 +170,5 @@ wait_replica_streaming() {
 
 stop_replica() {
     replica_paths
-    [[ -n "$PG_BIN" && -f "$REPLICA_DATA/PG_VERSION" ]] || return 0
-    if as_pg_owner "$PG_BIN/pg_ctl" -D "$REPLICA_DATA" status >/dev/null 2>&1; then
-        info "stopping the replica"
-        as_pg_owner "$PG_BIN/pg_ctl" -D "$REPLICA_DATA" -m fast -w stop >/dev/null
-    fi
+    stop_cluster "$REPLICA_DATA" "the replica"
 }

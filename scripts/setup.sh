@@ -304,10 +304,16 @@ ensure_pg_running() {
 
 stop_pg() {
     pg_paths
-    [[ -n "$PG_BIN" && -f "$PG_DATA/PG_VERSION" ]] || return 0
-    if as_pg_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
-        info "stopping the embedded PostgreSQL"
-        as_pg_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
+    stop_cluster "$PG_DATA" "the embedded PostgreSQL"
+}
+
+# stop_cluster DATA_DIR LABEL: stop the cluster of DATA_DIR if it runs (the replica too: scripts/scale.sh).
+stop_cluster() {
+    local data="$1" label="$2"
+    [[ -n "$PG_BIN" && -f "$data/PG_VERSION" ]] || return 0
+    if as_pg_owner "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+        info "stopping $label"
+        as_pg_owner "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null
     fi
 }
 
