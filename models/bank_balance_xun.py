@@ -150,12 +150,18 @@ class BankBalanceXun(models.Model):
                      FROM (%(pairs)s) v
                     GROUP BY v.account_id
                ),
+               starts AS MATERIALIZED (
+                   SELECT t.account_id, t.k0,
+                          coalesce((SELECT max(y.xun_first) FROM bank_balance_xun y
+                                     WHERE y.account_id = t.account_id AND y.xun_first < t.k0), t.k0) AS start
+                     FROM touched t
+               ),
+               -- (the anchor looked up once per account, then an index range per account: the rows
+               -- of a nightly load are the anchor and the current 旬, not the account's whole history)
                chain AS (
                    SELECT x.id, x.account_id, x.xun_first, x.xun_last, x.first_date, x.own_sum, x.last_balance,
-                          x.cum_weighted, x.next_first_date, x.xun_first < t.k0 AS is_anchor
-                     FROM touched t JOIN bank_balance_xun x ON x.account_id = t.account_id
-                      AND x.xun_first >= coalesce((SELECT max(y.xun_first) FROM bank_balance_xun y
-                                                    WHERE y.account_id = t.account_id AND y.xun_first < t.k0), t.k0)
+                          x.cum_weighted, x.next_first_date, x.xun_first < s.k0 AS is_anchor
+                     FROM starts s JOIN bank_balance_xun x ON x.account_id = s.account_id AND x.xun_first >= s.start
                ),
                %(chained)s
                UPDATE bank_balance_xun x SET next_first_date = c.new_next, cum_weighted = c.new_cum
