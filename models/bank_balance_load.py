@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 
+from ..tools.activity_sql import insert_activities_sql, notify_due
 from .bank_balance import _FUTURE_MARGIN_DAYS, _OLDEST_BALANCE_DATE
 
 # Rows validated, then streamed to PostgreSQL, per COPY: a few megabytes of text at a time, so
@@ -375,52 +376,73 @@ class BankBalanceLoad(models.Model):
         for a customer and balance date (``bank_movement_date``, whatever the language of the text).
 
         The summary and the note are written in the language of the user who reads them, with
-        dates and amounts in that language's format (issue 16: not in the loader's)."""
+        dates and amounts in that language's format (issue 16: not in the loader's). The texts are
+        made here; the activities are inserted in one statement (tools/activity_sql.py: what
+        ``mail.activity.create`` does per record, done for the set; a feed of a million rows has
+        some ten thousand movements), without an e-mail each, as the planning's."""
         activity_type = self.env.ref("bank_relationship_manager.mail_activity_type_large_movement")
         # sudo: the loader may not read the customers whose RMs get the activities.
         partners = self.env["res.partner"].sudo().browse([m[0] for m in movements])
-        existing = {
-            (activity.res_id, activity.bank_movement_date)
-            # sudo: the RMs' activities are checked for duplicates, whoever loads.
-            for activity in self.env["mail.activity"].sudo().search([
-                ("res_model", "=", "res.partner"),
-                ("res_id", "in", partners.ids),
-                ("activity_type_id", "=", activity_type.id),
-                ("bank_movement_date", "in", list({m[1] for m in movements})),
-            ])
-        }
+        Activity = self.env["mail.activity"]
+        note_field = Activity._fields["note"]
         currency = self.env.company.currency_id
-        model_id = self.env["ir.model"]._get_id("res.partner")
         today = self.env.company._bank_today()
-        values = []
+        # The assignee as an activity created through the ORM gets it: the RM, redirected to the
+        # backup RM or the unit head while the RM is away (models/mail_activity.py).
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        assignments = [
+            {"res_model_id": model_id, "res_id": partner.id,
+             "user_id": (partner.bank_rm_user_id or partner.bank_unit_id.head_user_id).id}
+            for partner in partners
+        ]
+        Activity._bank_redirect_to_backup(assignments)
+        assignee_ids = {vals["res_id"]: vals["user_id"] for vals in assignments}
+        # (iterating keeps one prefetch of the users' languages for all)
+        users = {user.id: user for user in self.env["res.users"].browse(set(filter(None, assignee_ids.values())))}
+        rows = {name: [] for name in ("res_id", "user_id", "summary", "note", "day")}
         for partner_id, day, previous, before, after in movements:
-            partner = partners.browse(partner_id)
-            user = partner.bank_rm_user_id or partner.bank_unit_id.head_user_id
-            if not user or (partner_id, day) in existing:
+            user = users.get(assignee_ids[partner_id])
+            if not user:
                 continue
             # The reader's language (one environment per language, cached by the registry).
             env = self.with_context(lang=user.lang or self.env.lang).env
             change = after - before
-            values.append({
-                "res_model_id": model_id,
-                "res_id": partner_id,
-                "activity_type_id": activity_type.id,
-                "user_id": user.id,
-                "date_deadline": today,
-                "bank_movement_date": day,
-                "summary": env._("Large fund movement on %(date)s", date=format_date(env, day)),
-                "note": env._(
-                    "Assets went from %(before)s on %(previous)s to %(after)s on %(date)s (%(change)s, %(share)s).",
-                    before=format_amount(env, before, currency),
-                    previous=format_date(env, previous),
-                    after=format_amount(env, after, currency),
-                    date=format_date(env, day),
-                    change=format_amount(env, change, currency),
-                    share=f"{change / before:+.0%}" if before else "-",
-                ),
-            })
-        if values:
-            # sudo: the loader is the core-banking feed; the activity belongs to the RM.
-            # mail_activity_quick_update: no e-mail per activity (as the planning): the RM finds it
-            # on the workbench; a million-row feed spent minutes queueing e-mails (docs/scaling.md).
-            self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(values)
+            note = env._(
+                "Assets went from %(before)s on %(previous)s to %(after)s on %(date)s (%(change)s, %(share)s).",
+                before=format_amount(env, before, currency),
+                previous=format_date(env, previous),
+                after=format_amount(env, after, currency),
+                date=format_date(env, day),
+                change=format_amount(env, change, currency),
+                share=f"{change / before:+.0%}" if before else "-",
+            )
+            rows["res_id"].append(partner_id)
+            rows["user_id"].append(user.id)
+            rows["summary"].append(env._("Large fund movement on %(date)s", date=format_date(env, day)))
+            # (sanitised as the ORM stores an Html value)
+            rows["note"].append(note_field.convert_to_column(note, Activity))
+            rows["day"].append(day)
+        if not rows["res_id"]:
+            return
+        movement = SQL(
+            """SELECT nextval('mail_activity_id_seq') AS activity_id, v.res_id, v.user_id,
+                      %(today)s::date AS date_deadline, v.summary, v.note, v.bank_movement_date
+                 FROM unnest(%(res_ids)s::int[], %(user_ids)s::int[], %(summaries)s::varchar[], %(notes)s::text[],
+                             %(days)s::date[]) AS v(res_id, user_id, summary, note, bank_movement_date)
+                WHERE NOT EXISTS (SELECT 1 FROM mail_activity m
+                                   WHERE m.res_model = 'res.partner' AND m.res_id = v.res_id
+                                     AND m.activity_type_id = %(type_id)s
+                                     AND m.bank_movement_date = v.bank_movement_date)""",
+            today=today, res_ids=rows["res_id"], user_ids=rows["user_id"], summaries=rows["summary"],
+            notes=rows["note"], days=rows["day"], type_id=activity_type.id,
+        )
+        # Authored as the loader, like the ORM's create was (``sudo`` only skipped its access check).
+        created = self.env.execute_query(SQL(
+            "WITH movement AS MATERIALIZED (%s) %s RETURNING user_id",
+            movement, insert_activities_sql(self.env, "res.partner", activity_type, SQL("movement"),
+                                            columns=("note", "bank_movement_date")),
+        ))
+        due = {}
+        for (user_id,) in created:
+            due[user_id] = due.get(user_id, 0) + 1
+        notify_due(self.env, "res.partner", due)

@@ -120,6 +120,67 @@ class TestBalanceBulkLoading(BankCase):
             ("activity_type_id", "=", activity_type.id),
         ])
 
+    def test_movement_activity_is_the_row_the_orm_writes(self):
+        """The large-movement activity is inserted set-based (tools/activity_sql.py): its row is the
+        one ``mail.activity.create`` writes from the same values, and the RM sees it as any activity."""
+        self.user_rm_a.tz = "Asia/Shanghai"
+        self._load(HISTORY)
+        self._load(FEED)
+        two = self.customers["L"][1]
+        movement = self._movements(two)
+        self.assertEqual(len(movement), 1)
+        by_orm = self.env["mail.activity"].with_user(self.user_admin).sudo().with_context(
+            mail_activity_quick_update=True).create({
+                "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "res_id": two.id,
+                "activity_type_id": movement.activity_type_id.id,
+                "summary": movement.summary,
+                "note": movement.note,
+                "user_id": self.user_rm_a.id,
+                "date_deadline": self.today,
+                "bank_movement_date": D(2026, 12, 7),
+                "automated": True,
+            })
+        self.env.flush_all()
+        rows = {}
+        for activity in movement | by_orm:
+            self.env.cr.execute("SELECT * FROM mail_activity WHERE id = %s", [activity.id])
+            names = [column.name for column in self.env.cr.description]
+            rows[activity] = {n: v for n, v in zip(names, self.env.cr.fetchone(), strict=True) if n != "id"}
+        for column in ("res_model", "res_name", "user_tz", "create_uid", "note", "bank_movement_date"):
+            self.assertTrue(rows[by_orm][column], f"the ORM fills {column}: the comparison means something")
+        # write_uid: an activity made through the ORM ends with uid 1 there, whoever creates it (seen
+        # in an Odoo shell with and without sudo); the set-based one keeps the loader, as create_uid.
+        self.assertEqual(rows[movement].pop("write_uid"), self.user_admin.id)
+        rows[by_orm].pop("write_uid")
+        self.assertEqual(rows[movement], rows[by_orm])
+        self.assertEqual(rows[movement]["user_tz"], "Asia/Shanghai")
+        self.assertEqual(rows[movement]["create_uid"], self.user_admin.id)
+        by_orm.unlink()
+        as_rm = self.env(user=self.user_rm_a)
+        customer = two.with_env(as_rm)
+        self.assertEqual(customer.activity_ids, movement.with_env(as_rm))
+        self.assertEqual(customer.activity_state, "today")
+        self.assertEqual(as_rm["mail.activity"].search([("id", "=", movement.id)]).note, movement.note)
+
+    def test_movement_of_an_absent_rms_customer_goes_to_the_backup(self):
+        """As an activity scheduled through the ORM (models/mail_activity.py): the backup RM while
+        the RM is away, the unit head when there is no backup, the RM again once back."""
+        self.rm_a.with_user(self.user_head_1).action_mark_absent()
+        two = self.customers["L"][1]
+        two.bank_backup_rm_id = self.rm_b
+        self._load(HISTORY)
+        self._load(FEED)
+        self.assertEqual(self._movements(two).user_id, self.user_rm_b)
+        self._movements(two).unlink()
+        two.bank_backup_rm_id = False
+        self._load(FEED)
+        self.assertEqual(self._movements(two).user_id, self.user_head_1)
+        self._movements(two).unlink()
+        self.rm_a.with_user(self.user_office).action_mark_back()
+        self._load(FEED)
+        self.assertEqual(self._movements(two).user_id, self.user_rm_a)
+
     def test_same_results_as_the_orm(self):
         self.assertEqual(self._load(HISTORY), {"created": 10, "updated": 0})
         self._write_through_orm(HISTORY)

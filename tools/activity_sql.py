@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Activities created set-based, for the nightly planning (models/bank_maintenance_plan.py).
+"""Activities created set-based, for the nightly planning (models/bank_maintenance_plan.py) and
+the large fund movements of the balance feed (models/bank_balance_load.py).
 
 What Odoo 19's ``mail.activity.create`` does per record, and what this does instead (docs/planning.md):
 
@@ -19,30 +20,33 @@ What Odoo 19's ``mail.activity.create`` does per record, and what this does inst
 from odoo.tools import SQL
 
 
-def insert_activities_sql(env, res_model, activity_type, source, automated=True):
+def insert_activities_sql(env, res_model, activity_type, source, automated=True, columns=()):
     """The INSERT … SELECT of one activity of ``activity_type`` on ``res_model`` per row of
     ``source`` (an SQL relation, e.g. a CTE's name, with columns ``activity_id``, ``res_id``,
-    ``user_id``, ``date_deadline``, ``summary``), authored by the environment's user."""
+    ``user_id``, ``date_deadline``, ``summary``, and the further ``columns`` of ``mail_activity``
+    it gives, e.g. ``note``, already in their column format), authored by the environment's user."""
     if res_model != "res.partner":
         raise NotImplementedError(f"set-based activities on {res_model}")
     now = env.cr.now()
+    further = SQL("").join(SQL(", %s", SQL.identifier(column)) for column in columns)
+    further_values = SQL("").join(SQL(", %s", SQL.identifier("src", column)) for column in columns)
     return SQL(
         """
         INSERT INTO mail_activity
                (id, res_model_id, res_model, res_id, res_name, activity_type_id, summary, date_deadline,
-                automated, user_id, user_tz, active, create_uid, create_date, write_uid, write_date)
+                automated, user_id, user_tz, active, create_uid, create_date, write_uid, write_date%(further)s)
         SELECT src.activity_id, %(model_id)s, %(model)s, src.res_id,
                -- mail.activity._compute_res_name: the partner's display_name (its complete_name)
                COALESCE(doc.complete_name, doc.name),
                %(type_id)s, src.summary, src.date_deadline, %(automated)s, src.user_id, up.tz, TRUE,
-               %(uid)s, %(now)s, %(uid)s, %(now)s
+               %(uid)s, %(now)s, %(uid)s, %(now)s%(further_values)s
           FROM %(source)s src
           JOIN res_partner doc ON doc.id = src.res_id
      LEFT JOIN res_users u ON u.id = src.user_id
      LEFT JOIN res_partner up ON up.id = u.partner_id
         """,
         model_id=env["ir.model"]._get_id(res_model), model=res_model, type_id=activity_type.id,
-        automated=automated, uid=env.uid, now=now, source=source,
+        automated=automated, uid=env.uid, now=now, source=source, further=further, further_values=further_values,
     )
 
 
