@@ -139,6 +139,14 @@ class BankMaintenancePlan(models.Model):
             if commit and self.env["ir.cron"]._commit_progress(len(rows)) <= 0:
                 break
         self.env.execute_query(SQL("DROP TABLE IF EXISTS pg_temp.bank_plan_candidate"))
+        if planned:
+            # The candidates' anti-joins (NOT EXISTS in the ledger, in the open activities) are
+            # planned from these tables' statistics; left to autovacuum, they still described the
+            # tables before the day's rows, and a same-day rerun compared every candidate with
+            # every ledger row of its holiday: 222 s instead of < 5 s at 100,000 customers (make
+            # bench). Sampled, about 0.1 s each; a run that plans nothing pays nothing.
+            self.env.execute_query(SQL("ANALYZE bank_maintenance_plan"))
+            self.env.execute_query(SQL("ANALYZE mail_activity"))
         return planned
 
     # ------------------------------------------------------------------

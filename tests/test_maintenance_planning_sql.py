@@ -77,6 +77,20 @@ class TestMaintenancePlanningSql(MaintenanceCase):
             ("partner_id", "=", customer.id), ("log_type", "=", self.type_holiday.bank_log_type),
         ]), 1)
 
+    def test_a_planning_that_planned_leaves_fresh_statistics(self):
+        """The next run's anti-joins are planned from statistics that count the rows just planned
+        (a same-day rerun at 100,000 customers took 222 s on the statistics of the day before)."""
+        self.customer_a.bank_tier_id = self.tier_vip
+        self.customer_b.bank_tier_id = self.tier_vip
+        self.assertGreater(self.plan(self.greeting_day), 0)
+        self.env.cr.execute(
+            """SELECT c.relname, c.reltuples FROM pg_class c
+                WHERE c.oid IN ('bank_maintenance_plan'::regclass, 'mail_activity'::regclass)""")
+        statistics = dict(self.env.cr.fetchall())
+        self.assertEqual(statistics["bank_maintenance_plan"], self.env["bank.maintenance.plan"].search_count([]))
+        self.assertEqual(statistics["mail_activity"], self.env["mail.activity"].with_context(
+            active_test=False).sudo().search_count([]))
+
     def test_due_activities_notify_each_assignee_once_per_batch(self):
         # Two customers of rm_a overdue for a contact (due today), one of rm_b: a notification each RM.
         self.env.cr.execute("UPDATE res_partner SET bank_last_contact_date = NULL WHERE id IN %s",
