@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.copy_field import Many2oneCopy
+
 # Accounts per statement when copying the newest rows onto the accounts after ORM writes.
 _LOAD_BATCH = 50_000
 # Plausible balance dates: none before 1970 (nor before the account was opened), none more than
@@ -16,6 +18,8 @@ _OLDEST_BALANCE_DATE = datetime.date(1970, 1, 1)
 _FUTURE_MARGIN_DAYS = 7
 # Optional keys of a row for loan accounts (SPEC §9a).
 _LOAN_KEYS = ("days_overdue", "arrears_amount")
+# The stored copies of the account's fields (no foreign keys: tools/copy_field.py).
+_COPIES = ("partner_id", "category_id", "currency_id", "company_id")
 # A hundred years overdue is a typing error, not a loan.
 _MAX_DAYS_OVERDUE = 36500
 
@@ -41,14 +45,34 @@ class BankBalance(models.Model):
     account_id = fields.Many2one("bank.account", string="Account", required=True, ondelete="restrict")
     date = fields.Date(required=True, index=True)
     balance = fields.Monetary(required=True)
-    partner_id = fields.Many2one(related="account_id.partner_id", store=True, index=True, string="Customer")
-    category_id = fields.Many2one(related="account_id.category_id", store=True, index=True)
-    currency_id = fields.Many2one(related="account_id.currency_id", store=True)
-    company_id = fields.Many2one(related="account_id.company_id", store=True, index=True)
+    # The account's, copied without foreign keys of their own (tools/copy_field.py) and indexed
+    # only where a query selects by them (the customer's history): each index and each check is
+    # paid on every row of the nightly feed (docs/scaling.md).
+    partner_id = Many2oneCopy(related="account_id.partner_id", store=True, index=True, string="Customer")
+    category_id = Many2oneCopy(related="account_id.category_id", store=True)
+    currency_id = Many2oneCopy(related="account_id.currency_id", store=True)
+    company_id = Many2oneCopy(related="account_id.company_id", store=True)
 
     _account_date_uniq = models.Constraint(
         "UNIQUE(account_id, date)", "There is one balance per account and date: load it again to correct it."
     )
+
+    def init(self):
+        # A database made before the copies lost their foreign keys and the category and company
+        # their indexes (docs/scaling.md) loses them on update; Odoo keeps what it no longer declares.
+        cr = self.env.cr
+        cr.execute(SQL(
+            """SELECT c.conname FROM pg_constraint c
+                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+                WHERE c.conrelid = 'bank_balance'::regclass AND c.contype = 'f' AND a.attname IN %s""",
+            _COPIES,
+        ))
+        names = [name for (name,) in cr.fetchall()]
+        for name in names:
+            cr.execute(SQL("ALTER TABLE bank_balance DROP CONSTRAINT %s", SQL.identifier(name)))
+        if names:
+            cr.execute(SQL("DELETE FROM ir_model_constraint WHERE type = 'f' AND name IN %s", tuple(names)))
+        cr.execute("DROP INDEX IF EXISTS bank_balance__category_id_index, bank_balance__company_id_index")
 
     @api.constrains("balance")
     def _check_balance(self):

@@ -6,9 +6,11 @@ import base64
 import datetime
 from unittest.mock import patch
 
+from psycopg2.errors import ForeignKeyViolation
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date, mute_logger
 
 from ..models import bank_balance_load
 from .common import BankCase
@@ -180,6 +182,35 @@ class TestBalanceBulkLoading(BankCase):
         self.rm_a.with_user(self.user_office).action_mark_back()
         self._load(FEED)
         self.assertEqual(self._movements(two).user_id, self.user_rm_a)
+
+    def test_account_copies_without_foreign_keys_cannot_dangle(self):
+        """The balance's copies of its account's customer, category, currency and company have no
+        foreign key of their own (tools/copy_field.py) and the category and company no index: the
+        account's keys keep every one of them alive while the balance exists."""
+        cr = self.env.cr
+        cr.execute("""SELECT a.attname FROM pg_constraint c
+                        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+                       WHERE c.conrelid = 'bank_balance'::regclass AND c.contype = 'f'""")
+        self.assertEqual({name for (name,) in cr.fetchall()}, {"account_id", "create_uid", "write_uid"})
+        cr.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'bank_balance'")
+        indexed = " ".join(definition for (definition,) in cr.fetchall())
+        self.assertIn("(partner_id)", indexed)
+        self.assertNotIn("(category_id)", indexed)
+        self.assertNotIn("(company_id)", indexed)
+        self._load(HISTORY)
+        self.env.flush_all()
+        balance = self.env["bank.balance"].search([("account_id", "=", self.accounts["L", "DEP1"].id)], limit=1)
+        account = balance.account_id
+        self.assertEqual(
+            (balance.partner_id, balance.category_id, balance.currency_id, balance.company_id),
+            (account.partner_id, account.category_id, account.currency_id, account.company_id),
+        )
+        for table, record in (("res_partner", balance.partner_id), ("bank_product_category", balance.category_id),
+                              ("res_currency", balance.currency_id), ("res_company", balance.company_id),
+                              ("bank_account", account)):
+            with self.subTest(table=table), mute_logger("odoo.sql_db"), self.assertRaises(
+                    ForeignKeyViolation), cr.savepoint():
+                cr.execute(SQL("DELETE FROM %s WHERE id = %s", SQL.identifier(table), record.id))
 
     def test_same_results_as_the_orm(self):
         self.assertEqual(self._load(HISTORY), {"created": 10, "updated": 0})

@@ -4,3 +4,4 @@ from . import cron_batches
 from . import pdf_header
 from . import currency_sql
 from . import activity_sql
+from . import copy_field
