@@ -361,7 +361,11 @@ if "load" in PARTS:
         day -= datetime.timedelta(days=1)
     del account_rows
     result, load_s = timed(env["bank.balance"].load_balances, rows)
-    cr.commit()
+    # Rolled back: every run (several on one day too) loads the same feed into the generated
+    # history, the nightly case of rows for a new day; a committed load would turn the next
+    # run's feed into corrections of today's rows (updates, not the nightly inserts).
+    cr.rollback()
+    env.invalidate_all()
     del rows
     say(f"load_balances: {LOAD_ROWS} rows in {load_s:.1f} s ({result})")
     figures["load_rows_per_s"] = f"{LOAD_ROWS / load_s:.0f}"
