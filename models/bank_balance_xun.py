@@ -143,9 +143,14 @@ class BankBalanceXun(models.Model):
         ))
         # From the row before each account's first touched 旬: the next row's first date and
         # the cumulative sums, written only where they changed (a nightly load of the current
-        # 旬 changes none: the upsert already chained its rows onto the previous ones).
+        # 旬 changes none: the upsert already chained its rows onto the previous ones). The
+        # changes are collected first, then written by id: planned as one statement, PostgreSQL
+        # expected millions of changed rows at a million accounts and hashed the whole table
+        # (121 s for none changed; docs/scaling.md).
+        self.env.cr.execute(SQL("DROP TABLE IF EXISTS pg_temp.bank_xun_chained"))
         self.env.cr.execute(SQL(
-            """WITH touched AS (
+            """CREATE TEMPORARY TABLE bank_xun_chained ON COMMIT DROP AS
+               WITH touched AS (
                    SELECT v.account_id, min(%(first)s) AS k0
                      FROM (%(pairs)s) v
                     GROUP BY v.account_id
@@ -156,20 +161,30 @@ class BankBalanceXun(models.Model):
                                      WHERE y.account_id = t.account_id AND y.xun_first < t.k0), t.k0) AS start
                      FROM touched t
                ),
-               -- (the anchor looked up once per account, then an index range per account: the rows
-               -- of a nightly load are the anchor and the current 旬, not the account's whole history)
+               -- The anchor looked up once per account, then an index range per account (OFFSET 0
+               -- keeps the sub-query apart: joined, it became a merge join reading the whole
+               -- index). A nightly load's rows are the anchor and the current 旬, not the history.
                chain AS (
-                   SELECT x.id, x.account_id, x.xun_first, x.xun_last, x.first_date, x.own_sum, x.last_balance,
-                          x.cum_weighted, x.next_first_date, x.xun_first < s.k0 AS is_anchor
-                     FROM starts s JOIN bank_balance_xun x ON x.account_id = s.account_id AND x.xun_first >= s.start
+                   SELECT x.*, x.xun_first < s.k0 AS is_anchor
+                     FROM starts s CROSS JOIN LATERAL (
+                          SELECT y.id, y.account_id, y.xun_first, y.xun_last, y.first_date, y.own_sum,
+                                 y.last_balance, y.cum_weighted, y.next_first_date
+                            FROM bank_balance_xun y
+                           WHERE y.account_id = s.account_id AND y.xun_first >= s.start
+                          OFFSET 0) x
                ),
                %(chained)s
-               UPDATE bank_balance_xun x SET next_first_date = c.new_next, cum_weighted = c.new_cum
-                 FROM chained c
-                WHERE x.id = c.id
-                  AND (x.next_first_date IS DISTINCT FROM c.new_next OR x.cum_weighted IS DISTINCT FROM c.new_cum)""",
+               SELECT c.id, c.new_next, c.new_cum FROM chained c
+                WHERE c.next_first_date IS DISTINCT FROM c.new_next OR c.cum_weighted IS DISTINCT FROM c.new_cum""",
             first=xun_first_sql(SQL("v.day")), pairs=pairs, chained=self._chained_sql(),
         ))
+        self.env.cr.execute(SQL("ANALYZE pg_temp.bank_xun_chained"))
+        self.env.cr.execute(SQL(
+            """UPDATE bank_balance_xun x SET next_first_date = c.new_next, cum_weighted = c.new_cum
+                 FROM pg_temp.bank_xun_chained c
+                WHERE x.id = c.id"""
+        ))
+        self.env.cr.execute(SQL("DROP TABLE pg_temp.bank_xun_chained"))
         self.invalidate_model()
 
     @api.model
