@@ -80,6 +80,13 @@ class BankAccount(models.Model):
         "UNIQUE(company_id, account_no)", "An account number must be unique within its company."
     )
 
+    def init(self):
+        # Half of each page left free (docs/scaling.md): the nightly feed updates every loaded
+        # account's latest balance, and with room in its page the update is HOT (no index entry
+        # written): 60,000 accounts 1.7 s -> 0.24-0.34 s, 98-100 % HOT, the following nights too.
+        # A row moves into such a page at its first update after this is set.
+        self.env.cr.execute("ALTER TABLE bank_account SET (fillfactor = 50)")
+
     @api.depends("kind", "days_overdue", "arrears_amount")
     def _compute_loan_status(self):
         alarm_days = self._bank_loan_alarm_days()
