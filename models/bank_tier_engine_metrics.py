@@ -51,11 +51,13 @@ class BankTierEngineMetrics(models.AbstractModel):
     def _metrics(self, partner_ids, date):
         """``{partner_id: {(metric, category_id): value}}`` in company currency, for a batch.
 
-        Two set-based queries for the whole batch: balances on the day with the contract
-        amounts, and the half-year 10-day averages. The 10-day average is a weighted sum over
-        the days of the window (each day weighs 1 / (18 x length of its 旬)): the difference
-        of two cumulative sums that loading keeps per 旬 (``bank.balance.xun``), so that no
-        day is generated and no daily row is read.
+        One set-based query for the whole batch, one pass over its accounts: the balances on
+        the day, the contract amounts and the half-year 10-day averages, summed per customer,
+        category and currency in the account's currency; the rates turn them into company
+        currency here. The 10-day average is a weighted sum over the days of the window (each
+        day weighs 1 / (18 x length of its 旬)): the difference of two cumulative sums that
+        loading keeps per 旬 (``bank.balance.xun``), so that no day is generated and no daily
+        row is read.
         """
         self.env.flush_all()
         # The sorts of a batch fit in memory rather than spilling to disk, and PostgreSQL does
@@ -63,50 +65,11 @@ class BankTierEngineMetrics(models.AbstractModel):
         # query, in every batch). For this transaction only: SET LOCAL ends with it.
         self.env.cr.execute("SET LOCAL work_mem = '64MB'")
         self.env.cr.execute("SET LOCAL jit = off")
-        accounts = self.env.execute_query(SQL(
-            "SELECT DISTINCT currency_id FROM bank_account WHERE partner_id = ANY(%s)", list(partner_ids)
-        ))
-        rates = self._rates(date, self.env["res.currency"].browse([c for (c,) in accounts]))
-        rate_sql = SQL(
-            "SELECT * FROM unnest(%s::int[], %s::float8[]) AS r(currency_id, factor)",
-            list(rates), list(rates.values()),
-        )
         windows = xun_windows(date)
         (w_start, _first_end), (last_first, w_end) = windows[0], windows[-1]
-        metrics = defaultdict(dict)
-        accounts_cte = SQL(
-            """acc AS (
-                   SELECT a.id, a.partner_id, a.category_id, a.active, a.contract_amount, a.balance,
-                          a.balance_date, r.factor
-                     FROM bank_account a JOIN (%s) r ON r.currency_id = a.currency_id
-                    WHERE a.partner_id = ANY(%s)
-               )""",
-            rate_sql, list(partner_ids),
-        )
-        # The balance on the day (the account's newest balance when it is not after the day:
-        # the nightly case, no look-up; else one indexed look-up) and the contract amounts of
-        # the active accounts, in one pass over the accounts.
-        for partner_id, category_id, balance, total_amount, largest in self.env.execute_query(SQL(
-            """WITH %s
-               SELECT acc.partner_id, acc.category_id,
-                      sum(coalesce(CASE WHEN acc.balance_date <= %s THEN acc.balance END,
-                                   (SELECT b.balance FROM bank_balance b
-                                     WHERE b.account_id = acc.id AND b.date <= %s
-                                     ORDER BY b.date DESC LIMIT 1)) * acc.factor),
-                      sum(acc.contract_amount * acc.factor) FILTER (WHERE acc.active),
-                      max(acc.contract_amount * acc.factor) FILTER (WHERE acc.active)
-                 FROM acc
-                GROUP BY 1, 2""",
-            accounts_cte, date, date,
-        )):
-            values = metrics[partner_id]
-            values[("balance", category_id)] = balance or 0.0
-            values[("contract_amount", category_id)] = total_amount or 0.0
-            values[("max_contract_amount", category_id)] = largest or 0.0
-        # The half-year 10-day average from the weighted cumulative sums of the per-旬 rows
-        # (bank.balance.xun): C(end of the window) - C(before it), two indexed look-ups per
-        # account, whatever the number of balances. C of a 旬 is that of the account's newest
-        # row up to it, plus its last balance carried over the 旬 since.
+        # C(end of the window) - C(before it), two indexed look-ups per account, whatever the
+        # number of balances. C of a 旬 is that of the account's newest row up to it, plus its
+        # last balance carried over the 旬 since.
         k_end, k_before = xun_index(last_first), xun_index(w_start) - 1
 
         def cumulative(alias, condition, k):
@@ -114,24 +77,44 @@ class BankTierEngineMetrics(models.AbstractModel):
                 """LEFT JOIN LATERAL (
                        SELECT x.cum_weighted + %(unit)s * x.last_balance::numeric * (%(k)s - %(index)s) AS c
                          FROM bank_balance_xun x
-                        WHERE x.account_id = acc.id AND %(condition)s
+                        WHERE x.account_id = a.id AND %(condition)s
                         ORDER BY x.xun_first DESC LIMIT 1) %(alias)s ON true""",
                 unit=XUN_UNIT, k=k, index=xun_index_sql(SQL("x.xun_first")), condition=condition,
                 alias=SQL.identifier(alias),
             )
 
-        for partner_id, category_id, value in self.env.execute_query(SQL(
-            """WITH %(acc)s
-               SELECT acc.partner_id, acc.category_id,
-                      sum(acc.factor * (coalesce(e.c, 0) - coalesce(s.c, 0))::float8) / %(scale)s
-                 FROM acc %(end)s %(start)s
-                GROUP BY 1, 2""",
-            acc=accounts_cte, scale=float(XUN_COUNT * XUN_UNIT),
+        # The balance on the day is the account's newest balance when it is not after the day
+        # (the nightly case, no look-up), else one indexed look-up.
+        rows = self.env.execute_query(SQL(
+            """SELECT a.partner_id, a.category_id, a.currency_id,
+                      sum(coalesce(CASE WHEN a.balance_date <= %(date)s THEN a.balance END,
+                                   (SELECT b.balance FROM bank_balance b
+                                     WHERE b.account_id = a.id AND b.date <= %(date)s
+                                     ORDER BY b.date DESC LIMIT 1))),
+                      sum(a.contract_amount) FILTER (WHERE a.active),
+                      max(a.contract_amount) FILTER (WHERE a.active),
+                      sum(coalesce(e.c, 0) - coalesce(s.c, 0))
+                 FROM bank_account a %(end)s %(start)s
+                WHERE a.partner_id = ANY(%(ids)s)
+                GROUP BY 1, 2, 3""",
+            date=date, ids=list(partner_ids),
             end=cumulative("e", SQL("x.xun_first <= %s", w_end), k_end),
             start=cumulative("s", SQL("x.xun_first < %s", w_start), k_before),
-        )):
-            metrics[partner_id][("xun_avg_6m", category_id)] = value or 0.0
-        return metrics
+        ))
+        rates = self._rates(date, self.env["res.currency"].browse({row[2] for row in rows}))
+        scale = float(XUN_COUNT * XUN_UNIT)
+        metrics, largest_amounts = defaultdict(lambda: defaultdict(float)), defaultdict(list)
+        for partner_id, category_id, currency_id, balance, total_amount, largest, weighted in rows:
+            factor, values = rates[currency_id], metrics[partner_id]
+            values[("balance", category_id)] += float(balance or 0) * factor
+            values[("contract_amount", category_id)] += float(total_amount or 0) * factor
+            values[("xun_avg_6m", category_id)] += float(weighted or 0) * factor / scale
+            amounts = largest_amounts[partner_id, category_id]
+            if largest is not None:  # an active account of the currency
+                amounts.append(float(largest) * factor)
+        for (partner_id, category_id), amounts in largest_amounts.items():
+            metrics[partner_id][("max_contract_amount", category_id)] = max(amounts, default=0.0)
+        return {partner_id: dict(values) for partner_id, values in metrics.items()}
 
     @api.model
     def _outlook(self, partner_ids, date):
