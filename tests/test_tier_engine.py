@@ -192,6 +192,22 @@ class TestTierEngine(TierCase):
         self._account(usd_buyer, "WEALTH_FX", currency=self.usd, contract=20000)
         self.assertFalse(self._evaluate(usd_buyer, day).bank_tier_id, "the largest single purchase counts, not the sum")
 
+    def test_metrics_of_several_currencies_in_company_currency(self):
+        """The metrics query sums per currency; the rates turn each sum into CNY (1 USD = 8 CNY)."""
+        partner = self.env["res.partner"].create({"name": "Two currencies", "is_bank_customer": True})
+        self._account(partner, "WEALTH_FX", contract=200000)
+        self._account(partner, "WEALTH_FX", currency=self.usd, contract=30000)  # 240,000 CNY: the largest
+        self._account(partner, "WEALTH_FX", currency=self.usd, contract=40000).active = False  # not counted
+        self._load(self._account(partner, "DEP_FX", currency=self.usd), ("2026-03-01", 1000))
+        self._load(self._account(partner, "DEP_FX"), ("2026-03-01", 500))
+        metrics = self.engine._metrics([partner.id], D(2026, 3, 31))[partner.id]
+        wealth, fx = self.cat["WEALTH_FX"].id, self.cat["DEP_FX"].id
+        self.assertAlmostEqual(metrics[("max_contract_amount", wealth)], 240000)
+        self.assertAlmostEqual(metrics[("contract_amount", wealth)], 440000)
+        self.assertAlmostEqual(metrics[("balance", fx)], 8500)
+        self.assertAlmostEqual(metrics[("max_contract_amount", fx)], 0)
+        self.assertAlmostEqual(metrics[("balance", wealth)], 0)
+
     def test_missing_rate_is_an_error(self):
         partner = self.customer_b
         self._account(partner, "DEP_FX", currency=self.usd)
