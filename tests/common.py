@@ -1,11 +1,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import datetime
 import json
+import time
 from contextlib import contextmanager
 from unittest.mock import patch
 
+import pytz
+from freezegun import api as freezegun_api
 from freezegun import freeze_time
 
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import common as odoo_test_common
 
 PREFIX = "bank_relationship_manager."
 GROUP_RM = PREFIX + "group_bank_rm"
@@ -22,10 +27,12 @@ TOUR_MODULES = ("base", "web", "mail", "contacts", "bank_relationship_manager")
 class frozen_clock:  # noqa: N801 (used like freezegun's freeze_time)
     """Freeze Python's clock (freezegun) and the cursor's ``now()`` at ``now``, a naive UTC datetime:
     the code reads one or the other. A context manager, or a patcher for ``startClassPatcher``
-    (as ``mock_datetime_and_now`` of Odoo's event tests does per block)."""
+    (as ``mock_datetime_and_now`` of Odoo's event tests does per block). With ``tick``, Python's
+    clock starts at ``now`` and runs (freezegun's ``tick``); the cursor's ``now()``, a
+    transaction's time, stays at ``now``."""
 
-    def __init__(self, cr, now):
-        self.patchers = [freeze_time(now), patch.object(cr, "now", lambda: now)]
+    def __init__(self, cr, now, tick=False):
+        self.patchers = [freeze_time(now, tick=tick), patch.object(cr, "now", lambda: now)]
 
     def start(self):
         for patcher in self.patchers:
@@ -252,3 +259,86 @@ class JsonRpcMixin:
         if "error" in payload:
             return None, payload["error"]["data"]["message"]
         return payload["result"], None
+
+
+# Evaluated in every new document of a tour's browser before the page's own scripts: ``Date``
+# reads the real clock shifted by ``shift`` ms (new Date(), Date.now(), Date()), so that it runs
+# and timers keep working; with arguments it is the browser's own Date.
+BROWSER_CLOCK_JS = """(() => {
+    const RealDate = Date;
+    const now = () => RealDate.now() + %(shift)d;
+    const ShiftedDate = new Proxy(RealDate, {
+        construct: (target, args, newTarget) => Reflect.construct(target, args.length ? args : [now()], newTarget),
+        apply: () => new RealDate(now()).toString(),
+        get: (target, key, receiver) => (key === "now" ? now : Reflect.get(target, key, receiver)),
+    });
+    RealDate.prototype.constructor = ShiftedDate;
+    globalThis.Date = ShiftedDate;
+})();
+"""
+
+# Run before the test's own code (a tour's start): the browser must show the server's day in its
+# time zone, at the server's time (give or take the page's loading).
+BROWSER_CLOCK_CHECK_JS = """(() => {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const day = window.luxon ? luxon.DateTime.now().toISODate() : new Date().toLocaleDateString("sv-SE");
+    const late = Date.now() - %(server_ms)d;
+    if (zone !== %(tz)s || day !== %(day)s || late < -1000 || late > 600000) {
+        throw new Error(`The browser's clock reads ${day} in ${zone} (${new Date().toISOString()}), `
+            + `not the test's ${%(day)s} in ${%(tz)s} (${new Date(%(server_ms)d).toISOString()})`);
+    }
+})();
+"""
+
+
+class ClockedChromeBrowser(odoo_test_common.ChromeBrowser):
+    """Odoo's headless Chromium with the time zone and the shifted ``Date`` of its test
+    (``browser_clock`` of TourClockMixin), set before the test opens its first page."""
+
+    def __init__(self, test_case, *args, **kwargs):
+        super().__init__(test_case, *args, **kwargs)
+        shift_ms, tz = test_case.browser_clock
+        try:
+            self._websocket_request("Emulation.setTimezoneOverride", params={"timezoneId": tz})
+            self._websocket_request("Page.addScriptToEvaluateOnNewDocument",
+                                    params={"source": BROWSER_CLOCK_JS % {"shift": shift_ms}})
+        except Exception:
+            self.stop()
+            raise
+
+
+class TourClockMixin:
+    """For HttpCase classes whose tours need a date: the server and the browser read one clock.
+
+    ``reference_now`` (a naive UTC datetime) starts Python's clock there for the whole class,
+    fixtures included (freezegun, running from there: the HTTP requests the browser makes run in
+    threads of this process and read it too; the waits of Odoo's browser helpers time out) and
+    sets the cursor's ``now()``, as BankCase does (a BankCase has frozen it already); ``cls.today``
+    is the bank's day then. Every browser the class opens (``browser_js``, ``start_tour``) gets,
+    over the DevTools protocol and before its first page, the time zone ``browser_tz`` (the bank's
+    and the tour users') and a ``Date`` reading the server's clock: the real one shifted by the
+    same offset, in every new document. The test's code first checks the browser's day, zone and
+    time against the server's, so that a tour fails if the browser's clock is not the test's.
+    See docs/testing.md."""
+
+    reference_now = None
+    browser_tz = "Asia/Shanghai"
+    browser_clock = None  # (shift in ms, time zone) of the browser being opened
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if cls.reference_now and not issubclass(cls, BankCase):
+            cls.startClassPatcher(frozen_clock(cls.cr, cls.reference_now, tick=True))
+        cls.today = cls.env.company._bank_today()
+
+    def browser_js(self, url_path, code, *args, **kwargs):
+        server_now = time.time()  # the test's clock, frozen or not
+        # (freezegun's real clock read through its module: freezegun patches functions imported elsewhere)
+        self.browser_clock = (round((server_now - freezegun_api.real_time()) * 1000), self.browser_tz)
+        day = datetime.datetime.fromtimestamp(server_now, pytz.timezone(self.browser_tz)).date()
+        check = BROWSER_CLOCK_CHECK_JS % {
+            "server_ms": round(server_now * 1000), "tz": json.dumps(self.browser_tz), "day": json.dumps(str(day)),
+        }
+        with patch.object(odoo_test_common, "ChromeBrowser", ClockedChromeBrowser):
+            return super().browser_js(url_path, check + code, *args, **kwargs)

@@ -1,23 +1,27 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import datetime
+
 from dateutil.relativedelta import relativedelta
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import GROUP_OFFICE, GROUP_RM, GROUP_SUPERVISOR, PREFIX, load_chinese
+from .common import GROUP_OFFICE, GROUP_RM, GROUP_SUPERVISOR, PREFIX, TourClockMixin, load_chinese
 
 
 @tagged("post_install", "-at_install")
-class TestAppraisalCampaignTours(HttpCase):
+class TestAppraisalCampaignTours(TourClockMixin, HttpCase):
     """A special campaign in Chinese, in headless Chromium: the office publishes it, then an RM in
     scope reads its leaderboard. The period is last month, relative to the bank's day."""
+
+    # 17:30 UTC on 31 March is 1 April in Shanghai: last month is March, not February (TourClockMixin).
+    reference_now = datetime.datetime(2026, 3, 31, 17, 30)
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         load_chinese(cls.env)
-        today = cls.env.company._bank_today()
-        date_from = today.replace(day=1) - relativedelta(months=1)
-        date_to = today.replace(day=1) - relativedelta(days=1)
+        date_from = cls.today.replace(day=1) - relativedelta(months=1)
+        date_to = cls.today.replace(day=1) - relativedelta(days=1)
         cls.office = new_test_user(cls.env, "tour_campaign_office", groups=GROUP_OFFICE, name="巡回考核办",
                                    lang="zh_CN", tz="Asia/Shanghai")
         supervisor = new_test_user(cls.env, "tour_campaign_sup", groups=GROUP_SUPERVISOR, name="巡回考核主管",

@@ -1,14 +1,18 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from dateutil.relativedelta import relativedelta
+import datetime
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import GROUP_OFFICE, load_chinese
+from .common import GROUP_OFFICE, TourClockMixin, load_chinese
 
 
 @tagged("post_install", "-at_install")
-class TestAppraisalReportTour(HttpCase):
+class TestAppraisalReportTour(TourClockMixin, HttpCase):
     """The RM office prints the appraisal ranking from the menu, in Chinese, in headless Chromium."""
+
+    # 17:30 UTC on New Year's Eve is 1 January in Shanghai: last month is December of the year before,
+    # not November (TourClockMixin).
+    reference_now = datetime.datetime(2025, 12, 31, 17, 30)
 
     @classmethod
     def setUpClass(cls):
@@ -27,5 +31,4 @@ class TestAppraisalReportTour(HttpCase):
         wizard = Wizard.search([("create_uid", "=", self.office.id)])
         self.assertEqual(len(wizard), 1, "the office's wizard, saved by Print")
         self.assertEqual((wizard.period, wizard.unit_id), ("monthly", self.outlet))
-        self.assertEqual(wizard.month, self.env.company._bank_today().replace(day=1) - relativedelta(months=1),
-                         "last month by default")
+        self.assertEqual(wizard.month, datetime.date(2025, 12, 1), "last month (the bank's) by default")

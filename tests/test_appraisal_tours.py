@@ -1,24 +1,28 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import datetime
+
 from dateutil.relativedelta import relativedelta
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import GROUP_OFFICE, GROUP_RM, GROUP_SUPERVISOR, PREFIX, load_chinese
+from .common import GROUP_OFFICE, GROUP_RM, GROUP_SUPERVISOR, PREFIX, TourClockMixin, load_chinese
 
 
 @tagged("post_install", "-at_install")
-class TestAppraisalTours(HttpCase):
+class TestAppraisalTours(TourClockMixin, HttpCase):
     """The monthly appraisal's screens in Chinese, in headless Chromium, each as the role that uses
     it: the RM drills into a KPI, the supervisor reviews, the office publishes. Last month,
     relative to the bank's day, on a plan of one computed KPI (contacts logged) and one the
     supervisor enters (teamwork); each test makes its own appraisal."""
 
+    # 17:30 UTC on 30 April is 1 May in Shanghai: last month is April, not March (TourClockMixin).
+    reference_now = datetime.datetime(2026, 4, 30, 17, 30)
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         load_chinese(cls.env)
-        today = cls.env.company._bank_today()
-        cls.month = today.replace(day=1) - relativedelta(months=1)
+        cls.month = cls.today.replace(day=1) - relativedelta(months=1)
         cls.office = new_test_user(cls.env, "tour_appraisal_office", groups=GROUP_OFFICE, name="巡回考核办公室",
                                    lang="zh_CN", tz="Asia/Shanghai")
         cls.supervisor = new_test_user(cls.env, "tour_appraisal_sup", groups=GROUP_SUPERVISOR,

@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import GROUP_ADMIN, GROUP_RM, PREFIX, BankCase, JsonRpcMixin, load_chinese
+from .common import GROUP_ADMIN, GROUP_RM, PREFIX, BankCase, JsonRpcMixin, TourClockMixin, load_chinese
 
 REPORT = "bank.balance.history.report"
 D = datetime.date
@@ -244,15 +244,18 @@ class TestBalanceHistoryRpc(JsonRpcMixin, HttpCase, BalanceHistoryCase):
 
 
 @tagged("post_install", "-at_install")
-class TestBalanceHistoryTour(HttpCase):
+class TestBalanceHistoryTour(TourClockMixin, HttpCase):
     """An RM working in Chinese opens a customer's balance history from the customer form, in headless
-    Chromium (real clock: dates relative to the bank's day, as the other tours)."""
+    Chromium (dates relative to the bank's day, on the clock of TourClockMixin)."""
+
+    # 17:30 UTC on 31 May is 1 June in Shanghai.
+    reference_now = datetime.datetime(2026, 5, 31, 17, 30)
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         load_chinese(cls.env)
-        today = cls.env.company._bank_today()
+        today = cls.today
         admin = new_test_user(cls.env, "tour_history_admin", groups=GROUP_ADMIN)
         user = new_test_user(cls.env, "tour_history_rm", groups=GROUP_RM, name="余额走势客户经理", lang="zh_CN",
                              tz="Asia/Shanghai")

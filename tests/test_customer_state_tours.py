@@ -1,12 +1,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import datetime
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import GROUP_RM, GROUP_UNIT_HEAD, load_chinese
+from .common import GROUP_RM, GROUP_UNIT_HEAD, TourClockMixin, load_chinese
 
 
 @tagged("post_install", "-at_install")
-class TestCustomerStateTours(HttpCase):
+class TestCustomerStateTours(TourClockMixin, HttpCase):
     """The unit head's loan exceptions, in Chinese, in headless Chromium."""
+
+    # 17:30 UTC on 30 June is 1 July in Shanghai, the day of the balances (TourClockMixin).
+    reference_now = datetime.datetime(2026, 6, 30, 17, 30)
 
     @classmethod
     def setUpClass(cls):
@@ -40,7 +45,7 @@ class TestCustomerStateTours(HttpCase):
             {"partner_id": late.id, "account_no": "TOUR-LOAN-2", "category_id": loan.id, "contract_amount": 50000},
             {"partner_id": elsewhere.id, "account_no": "TOUR-LOAN-X", "category_id": loan.id},
         ])
-        today = env.company._bank_today()
+        today = cls.today
         env["bank.balance"].load_balances([
             {"account_no": "TOUR-LOAN-1", "date": str(today), "balance": -150000, "days_overdue": 15},
             {"account_no": "TOUR-LOAN-2", "date": str(today), "balance": -40000, "arrears_amount": 320},

@@ -1,16 +1,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 import datetime
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import GROUP_HR, GROUP_OFFICE, GROUP_RM, GROUP_SUPERVISOR, GROUP_UNIT_HEAD, load_chinese
+from .common import GROUP_HR, GROUP_OFFICE, GROUP_RM, GROUP_SUPERVISOR, GROUP_UNIT_HEAD, TourClockMixin, load_chinese
 
 
 @tagged("post_install", "-at_install")
-class TestHandoverDossierTours(HttpCase):
+class TestHandoverDossierTours(TourClockMixin, HttpCase):
     """The dossiers in a handover as the outlet head (their custodian) sees them, in Chinese,
     in headless Chromium."""
+
+    # 17:30 UTC on 31 August is 1 September in Shanghai (TourClockMixin).
+    reference_now = datetime.datetime(2026, 8, 31, 17, 30)
 
     @classmethod
     def setUpClass(cls):
@@ -51,7 +54,7 @@ class TestHandoverDossierTours(HttpCase):
         cls.dossier.action_lock()
         checkout = cls.env["bank.dossier.checkout"].with_user(rm_c).create({
             "dossier_id": cls.dossier.id, "purpose": "上门拜访前核对客户资料",
-            "due_at": fields.Datetime.now() + datetime.timedelta(days=3),
+            "due_at": cls.reference_now + datetime.timedelta(days=3),
         }).with_user(cls.head)
         checkout.action_approve()
         checkout.action_hand_out()

@@ -1,13 +1,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import datetime
+
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import GROUP_RM, GROUP_SUPERVISOR, GROUP_UNIT_HEAD, load_chinese
+from .common import GROUP_RM, GROUP_SUPERVISOR, GROUP_UNIT_HEAD, TourClockMixin, load_chinese
 
 
 @tagged("post_install", "-at_install")
-class TestJournalTours(HttpCase):
+class TestJournalTours(TourClockMixin, HttpCase):
     """The weekly summary as an RM writes it, in Chinese, in headless Chromium."""
+
+    # 17:30 UTC on Sunday 1 March is Monday 2 March in Shanghai: the bank's week is a new one, the
+    # UTC week still the last (TourClockMixin).
+    reference_now = datetime.datetime(2026, 3, 1, 17, 30)
 
     @classmethod
     def setUpClass(cls):
@@ -45,11 +51,11 @@ class TestJournalTours(HttpCase):
         Complaint.create({
             "partner_id": late.id, "description": "转账手续费有疑问", "category": "fees",
             # Relative to the bank's day, as the deadline and the overdue flag are (not the UTC date).
-            "date_received": fields.Date.subtract(cls.env.company._bank_today(), days=10),
+            "date_received": fields.Date.subtract(cls.today, days=10),
         }).action_start()
         Log = cls.env["bank.maintenance.log"].with_user(cls.rm_user)
         Log.create({
-            "partner_id": customer.id, "rm_id": cls.rm.id, "date": cls.env.company._bank_today(), "channel": "visit",
+            "partner_id": customer.id, "rm_id": cls.rm.id, "date": cls.today, "channel": "visit",
             "log_type": "sale", "summary": "上门拜访", "minutes": 45,
         })
 
@@ -57,13 +63,12 @@ class TestJournalTours(HttpCase):
         self.start_tour("/odoo", "bank_journal_weekly_tour", login="tour_journal_rm")
         summary = self.env["bank.weekly.summary"].search([("rm_id", "=", self.rm.id)])
         self.assertEqual((summary.state, summary.supervisor_user_id), ("submitted", self.supervisor))
+        self.assertEqual(summary.date_from, datetime.date(2026, 3, 2), "the bank's week: Monday in Shanghai")
         self.assertEqual((summary.contact_count, summary.visit_count, summary.minutes_total), (1, 1, 45))
         self.assertEqual(summary.next_week_plan, "下周二与客户签约。")
         self.assertEqual(summary.activity_ids.user_id, self.supervisor)
 
     def test_head_closes_a_complaint_in_the_kanban(self):
-        before = self.env.company._bank_today()
         self.start_tour("/odoo", "bank_complaint_head_tour", login="tour_journal_head")
         self.assertEqual((self.resolved.state, self.resolved.root_cause), ("closed", "高峰时段理财窗口不足"))
-        # The bank's day (the tour may cross midnight in Beijing).
-        self.assertIn(self.resolved.date_closed, (before, self.env.company._bank_today()))
+        self.assertEqual(self.resolved.date_closed, self.today)  # the bank's day, not the UTC one

@@ -1,22 +1,25 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+import datetime
 import json
 
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import GROUP_RM, GROUP_UNIT_HEAD, PREFIX, load_chinese
+from .common import GROUP_RM, GROUP_UNIT_HEAD, PREFIX, TourClockMixin, load_chinese
 
 
 @tagged("post_install", "-at_install")
-class TestReportingTours(HttpCase):
+class TestReportingTours(TourClockMixin, HttpCase):
     """The Reporting menu in Chinese, in headless Chromium, as a unit head; and its analyses read
     over the web client's JSON-RPC route as an RM and as the unit head."""
+
+    # 17:30 UTC on 30 September is 1 October in Shanghai (TourClockMixin).
+    reference_now = datetime.datetime(2026, 9, 30, 17, 30)
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         load_chinese(cls.env)
-        today = cls.env.company._bank_today()
         cls.head = new_test_user(cls.env, "tour_report_head", groups=GROUP_UNIT_HEAD, name="报表网点负责人",
                                  lang="zh_CN", tz="Asia/Shanghai")
         Unit = cls.env["bank.org.unit"]
@@ -36,7 +39,7 @@ class TestReportingTours(HttpCase):
                                                       "bank_rm_id": rm.id})
             customer.bank_tier_id = cls.env.ref(PREFIX + "tier_vip")
             customer.activity_schedule(activity_type_id=periodic.id, user_id=user.id,
-                                       date_deadline=fields.Date.subtract(today, days=2))
+                                       date_deadline=fields.Date.subtract(cls.today, days=2))
             cls.customers |= customer
 
     def rpc(self, login, model, method, args, kwargs=None):
