@@ -208,6 +208,34 @@ class TestTierEngine(TierCase):
         self.assertAlmostEqual(metrics[("max_contract_amount", fx)], 0)
         self.assertAlmostEqual(metrics[("balance", wealth)], 0)
 
+    def test_averages_looked_up_for_the_categories_the_rules_read(self):
+        """The 10-day averages cost two look-ups per account: only the categories some rule
+        reads are looked up; the others read 0, the rest of the metrics are unchanged."""
+        partner = self.env["res.partner"].create({"name": "Saver and investor", "is_bank_customer": True})
+        self._load(self._account(partner, "DEP_DEMAND"), ("2026-01-01", 90000))
+        self._load(self._account(partner, "FUND"), ("2026-01-01", 60000))
+        day = D(2026, 3, 31)
+        rule_set = self.engine._rule_set(day)
+        read = self.engine._xun_categories(rule_set)
+        expected = {
+            category_id
+            for tier in rule_set for rule in tier.rules for condition in rule.conditions
+            if condition.metric == "xun_avg_6m" for category_id in condition.category_ids
+        }
+        self.assertEqual(read, expected)
+        self.assertIn(self.cat["DEP_DEMAND"].id, read, "the deposit rules of the default tiers")
+        self.assertNotIn(self.cat["FUND"].id, read)
+        every = self.engine._metrics([partner.id], day)[partner.id]
+        wanted = self.engine._metrics([partner.id], day, read)[partner.id]
+        deposit, fund = self.cat["DEP_DEMAND"].id, self.cat["FUND"].id
+        self.assertGreater(every[("xun_avg_6m", fund)], 0.0)
+        self.assertEqual(wanted[("xun_avg_6m", fund)], 0.0, "not looked up")
+        self.assertAlmostEqual(wanted[("xun_avg_6m", deposit)], every[("xun_avg_6m", deposit)], places=6)
+        self.assertGreater(wanted[("xun_avg_6m", deposit)], 0.0)
+        for key in every:
+            if key[0] != "xun_avg_6m":
+                self.assertEqual(wanted[key], every[key], key)
+
     def test_missing_rate_is_an_error(self):
         partner = self.customer_b
         self._account(partner, "DEP_FX", currency=self.usd)
