@@ -338,29 +338,33 @@ class BankBalanceLoad(models.Model):
                     GROUP BY 1
                ),
                holdings AS (
-                   SELECT l.partner_id, l.day, a.id AS account_id, r.factor
+                   SELECT l.partner_id, l.day, a.id AS account_id, r.factor, a.balance, a.balance_date
                      FROM loaded l
                      JOIN bank_account a ON a.partner_id = l.partner_id AND a.kind IN ('deposit', 'investment')
                      JOIN rates r ON r.currency_id = a.currency_id
                ),
-               previous AS (
-                   SELECT h.partner_id, max(p.date) AS previous_day
-                     FROM holdings h CROSS JOIN LATERAL (
-                          SELECT b.date FROM bank_balance b
-                           WHERE b.account_id = h.account_id AND b.date < h.day ORDER BY b.date DESC LIMIT 1) p
-                    GROUP BY 1
+               -- One look-up per holding: its newest balance before the day. The customer's
+               -- previous date is the newest of these; each holding stood on that date at this
+               -- same balance (it has no row between its own date and the day).
+               earlier AS (
+                   SELECT h.*, p.date AS previous_date, p.balance AS previous_balance
+                     FROM holdings h LEFT JOIN LATERAL (
+                          SELECT b.date, b.balance FROM bank_balance b
+                           WHERE b.account_id = h.account_id AND b.date < h.day
+                           ORDER BY b.date DESC LIMIT 1) p ON true
                ),
+               -- On the day: the account's latest balance (the mirror of its newest row,
+               -- models/bank_balance.py) unless it is after the day (a late row), then a look-up.
                compared AS (
-                   SELECT h.partner_id, h.day, pr.previous_day,
-                          sum(coalesce(now_.balance, 0) * h.factor) AS after,
-                          sum(coalesce(then_.balance, 0) * h.factor) AS before
-                     FROM holdings h
-                     JOIN previous pr ON pr.partner_id = h.partner_id
-                     LEFT JOIN LATERAL (SELECT b.balance FROM bank_balance b WHERE b.account_id = h.account_id
-                                         AND b.date <= h.day ORDER BY b.date DESC LIMIT 1) now_ ON true
-                     LEFT JOIN LATERAL (SELECT b.balance FROM bank_balance b WHERE b.account_id = h.account_id
-                                         AND b.date <= pr.previous_day ORDER BY b.date DESC LIMIT 1) then_ ON true
-                    GROUP BY 1, 2, 3
+                   SELECT h.partner_id, h.day, max(h.previous_date) AS previous_day,
+                          sum(coalesce(CASE WHEN h.balance_date <= h.day THEN h.balance END,
+                                       (SELECT b.balance FROM bank_balance b
+                                         WHERE b.account_id = h.account_id AND b.date <= h.day
+                                         ORDER BY b.date DESC LIMIT 1), 0) * h.factor) AS after,
+                          sum(coalesce(h.previous_balance, 0) * h.factor) AS before
+                     FROM earlier h
+                    GROUP BY 1, 2
+                   HAVING max(h.previous_date) IS NOT NULL
                )
                SELECT partner_id, day, previous_day, before, after FROM compared
                 WHERE abs(after - before) >= %(amount)s

@@ -211,3 +211,36 @@ class TestBalanceLoading(BankCase):
         load([{"account_no": "T-LOAN-A", "date": "2026-05-01", "balance": 0},
               {"account_no": "T-LOAN-A", "date": "2026-05-05", "balance": 900000}])
         self.assertEqual(len(movements(self.customer_a)), 1)
+
+    def test_large_movement_across_holdings_and_late_rows(self):
+        """The customer's assets on the loaded day against those on their previous balance date,
+        each holding as it stood on that date (a holding not updated since counts its older
+        balance), also for a late row loaded between older ones."""
+        activity_type = self.env.ref("bank_relationship_manager.mail_activity_type_large_movement")
+        self.env["bank.account"].create({
+            "partner_id": self.customer_a.id,
+            "category_id": self.env.ref("bank_relationship_manager.product_category_dep_time").id,
+            "account_no": "T-TIME-A",
+        })
+
+        def movements():
+            return self.env["mail.activity"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.customer_a.id),
+                 ("activity_type_id", "=", activity_type.id)], order="bank_movement_date")
+
+        load = self.Balance.load_balances
+        load([{"account_no": "T-DEP-A", "date": "2026-05-01", "balance": 100000},
+              {"account_no": "T-TIME-A", "date": "2026-05-02", "balance": 2000000},
+              {"account_no": "T-DEP-A", "date": "2026-05-03", "balance": 100000}])
+        self.assertFalse(movements(), "2,100,000 on 2 May, 2,100,000 on 3 May")
+        load([{"account_no": "T-DEP-A", "date": "2026-05-04", "balance": 100000}])
+        self.assertFalse(movements(), "the time deposit of 2 May still counts on 3 May")
+        load([{"account_no": "T-DEP-A", "date": "2026-05-05", "balance": 800000}])
+        self.assertEqual(movements().mapped("bank_movement_date"), [datetime.date(2026, 5, 5)])
+        self.assertIn("+33%", str(movements().note), "2,100,000 on 4 May to 2,800,000: +700,000")
+        # A late row between older ones: 3,000,000 on 2 May against 100,000 on 1 May (the time
+        # deposit had no balance yet on 1 May, and shows 2,000,000 on 2 May).
+        load([{"account_no": "T-DEP-A", "date": "2026-05-02", "balance": 3000000}])
+        late = movements().filtered(lambda activity: activity.bank_movement_date == datetime.date(2026, 5, 2))
+        self.assertEqual(len(late), 1)
+        self.assertIn("+4900%", str(late.note))
