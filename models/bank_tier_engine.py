@@ -352,22 +352,20 @@ class BankTierEngine(models.AbstractModel):
         ratio = float(
             self.env["ir.config_parameter"].sudo().get_param("bank_relationship_manager.potential_ratio", 0.8)
         )
-        # Every language's rule set has the same conditions: any of them says which averages
-        # the decisions read.
-        lang = self.env.lang or "en_US"
-        if lang not in rule_sets:
-            rule_sets[lang] = self._rule_set(date)
-        xun_categories = self._xun_categories(rule_sets[lang])
         states = self._states(partner_ids)
-        metrics = self._metrics(partner_ids, date, xun_categories)
-        decisions, engines, formatters = {}, {}, {}
-        for partner_id, state in states.items():
-            lang = state["lang"]
-            if lang not in engines:
-                engines[lang] = self.with_context(lang=lang)
-                formatters[lang] = engines[lang]._money_formatter()
+        engines, formatters = {}, {}
+        for lang in {state["lang"] for state in states.values()}:
+            engines[lang] = self.with_context(lang=lang)
+            formatters[lang] = engines[lang]._money_formatter()
             if lang not in rule_sets:
                 rule_sets[lang] = engines[lang]._rule_set(date)
+        # Every language's rule set has the same conditions: any of them says which averages
+        # the decisions read.
+        xun_categories = self._xun_categories(rule_sets[next(iter(engines))]) if engines else frozenset()
+        metrics = self._metrics(partner_ids, date, xun_categories)
+        decisions = {}
+        for partner_id, state in states.items():
+            lang = state["lang"]
             decisions[partner_id] = engines[lang]._decide(
                 state, metrics.get(partner_id, {}), rule_sets[lang], date, ratio, formatters[lang], explain=explain,
                 counting=counting,
