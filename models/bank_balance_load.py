@@ -78,8 +78,8 @@ class BankBalanceLoad(models.Model):
                 + ("\n" + self.env._("... and %(more)s more.", more=more) if more else "")
             )
         created, updated = self._upsert_loaded_balances()
-        touched = SQL("SELECT account_id, date AS day FROM %s", _TABLE)
-        self.env["bank.balance.xun"]._refresh_pairs(touched)
+        Xun = self.env["bank.balance.xun"]
+        Xun._refresh_pairs(Xun._append_loaded(_TABLE))
         self._refresh_loaded_latest_balances()
         self._update_loaded_loan_figures()
         self.invalidate_model()

@@ -60,7 +60,8 @@ class BankBalanceXun(models.Model):
 
     The half-year 10-day average reads two of these rows per account instead of some 180 daily
     rows (and generates no day). ``day_sum`` is the sum of the carried-forward balance from
-    ``first_date`` (the first balance of the 旬) to the 旬's last day, ``last_balance`` the
+    ``first_date`` (the first balance of the 旬) to the 旬's last day (``own_sum``, exact,
+    rounded once to a float: the same float however the row was reached), ``last_balance`` the
     newest balance of the 旬; the days before ``first_date`` carry the ``last_balance`` of the
     previous row forward. ``cum_weighted`` adds up, exactly in decimals, every day of the
     account up to this 旬's end, weighted by ``XUN_UNIT`` / the length of its 旬: the average of
@@ -125,6 +126,80 @@ class BankBalanceXun(models.Model):
         self._refresh_pairs(SQL(
             "SELECT * FROM unnest(%s::int[], %s::date[]) AS v(account_id, day)", list(account_ids), list(dates)
         ))
+
+    @api.model
+    def _append_loaded(self, loaded):
+        """Apply the nightly case of a balance loading (models/bank_balance_load.py) from the rows
+        as they stand, without reading the balances again; return the query of the other
+        ``(account_id, day)`` pairs, for ``_refresh_pairs``.
+
+        The nightly case: an account given one row, dated after its newest balance (the account's
+        ``balance_date``), whose 旬 row of that balance ends its chain (no next row). Then only the
+        newest 旬 changes: in the same 旬, the previous balance carried to the 旬's end gives way
+        to the new one from its date (``own_sum`` and ``cum_weighted`` move by the difference);
+        in a later 旬, a row is added after it, as ``_upsert_sql`` would add it. The results are
+        those of a recomputation, to the last digit: the sums are exact decimals and ``day_sum``
+        is rounded from them (tests/test_balance_bulk.py compares the two ways).
+        """
+        cr = self.env.cr
+        cr.execute(SQL("DROP TABLE IF EXISTS pg_temp.bank_xun_appended"))
+        # The accounts of the nightly case, with their 旬 row as it stands after the update below
+        # (in a later 旬, the new row's predecessor: its first day, last day, last balance, sum).
+        cr.execute(SQL(
+            """CREATE TEMPORARY TABLE bank_xun_appended (
+                   account_id int, day date, balance numeric, previous_first date, previous_last date,
+                   previous_last_balance float8, previous_cum numeric) ON COMMIT DROP"""
+        ))
+        weight = SQL("(%s / (x.xun_last - x.xun_first + 1))", XUN_UNIT)
+        delta = SQL("((t.balance - a.balance) * (x.xun_last + 1 - t.day))")
+        # One index probe per account into the 60 M rows: PostgreSQL would rather hash them all
+        # for a million accounts (33 s at a million customers; docs/scaling.md), so the other
+        # joins are switched off for this statement.
+        cr.execute("SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin')")
+        hashjoin, mergejoin = cr.fetchone()
+        cr.execute("SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)")
+        cr.execute(SQL(
+            """WITH appended AS (
+                   UPDATE bank_balance_xun x
+                      SET own_sum = CASE WHEN t.day <= x.xun_last THEN x.own_sum + %(delta)s ELSE x.own_sum END,
+                          day_sum = CASE WHEN t.day <= x.xun_last THEN (x.own_sum + %(delta)s)::float8
+                                         ELSE x.day_sum END,
+                          last_balance = CASE WHEN t.day <= x.xun_last THEN t.balance::float8 ELSE x.last_balance END,
+                          cum_weighted = CASE WHEN t.day <= x.xun_last THEN x.cum_weighted + %(weight)s * %(delta)s
+                                              ELSE x.cum_weighted END,
+                          next_first_date = CASE WHEN t.day <= x.xun_last THEN NULL ELSE t.day END
+                     FROM (SELECT account_id, min(date) AS day, min(balance) AS balance
+                             FROM %(loaded)s GROUP BY account_id HAVING count(*) = 1) t
+                     JOIN bank_account a ON a.id = t.account_id AND a.balance_date < t.day
+                    WHERE x.account_id = t.account_id AND x.xun_first = %(previous_first)s
+                      AND x.next_first_date IS NULL
+                   RETURNING x.account_id, t.day, t.balance, x.xun_first, x.xun_last, x.last_balance, x.cum_weighted
+               )
+               INSERT INTO pg_temp.bank_xun_appended SELECT * FROM appended""",
+            delta=delta, weight=weight, loaded=loaded, previous_first=xun_first_sql(SQL("a.balance_date")),
+        ))
+        cr.execute("SELECT set_config('enable_hashjoin', %s, true), set_config('enable_mergejoin', %s, true)",
+                   [hashjoin, mergejoin])
+        cr.execute(SQL("ANALYZE pg_temp.bank_xun_appended"))
+        first, last = xun_first_sql(SQL("t.day")), xun_last_sql(SQL("t.day"))
+        own = SQL("(t.balance * (%s + 1 - t.day))", last)
+        row = {"xun_first": first, "xun_last": last, "first_date": SQL("t.day"), "own_sum": own}
+        previous = {"xun_first": SQL("t.previous_first"), "last_exact": SQL("t.previous_last_balance::numeric")}
+        cr.execute(SQL(
+            """INSERT INTO bank_balance_xun (account_id, xun_first, xun_last, first_date, day_sum, last_balance,
+                                             own_sum, cum_weighted)
+               SELECT t.account_id, %(first)s, %(last)s, t.day, %(own)s::float8, t.balance::float8, %(own)s,
+                      t.previous_cum + %(increment)s
+                 FROM pg_temp.bank_xun_appended t
+                WHERE t.day > t.previous_last""",
+            first=first, last=last, own=own, increment=xun_increment_sql(row, previous),
+        ))
+        self.invalidate_model()
+        return SQL(
+            """SELECT v.account_id, v.date AS day FROM %s v
+                WHERE NOT EXISTS (SELECT 1 FROM pg_temp.bank_xun_appended t WHERE t.account_id = v.account_id)""",
+            loaded,
+        )
 
     @api.model
     def _refresh_pairs(self, pairs):
@@ -229,7 +304,7 @@ class BankBalanceXun(models.Model):
                ),
                sums AS (
                    SELECT account_id, xun_first, xun_last, min(date) AS first_date,
-                          sum(balance::float8 * (least(coalesce(next_date, xun_last + 1), xun_last + 1) - date))
+                          sum(balance * (least(coalesce(next_date, xun_last + 1), xun_last + 1) - date))::float8
                               AS day_sum,
                           sum(balance * (least(coalesce(next_date, xun_last + 1), xun_last + 1) - date)) AS own_sum,
                           (array_agg(balance::float8 ORDER BY date DESC))[1] AS last_balance
@@ -268,7 +343,7 @@ class BankBalanceXun(models.Model):
                ),
                sums AS (
                    SELECT account_id, xun_first, xun_last, min(date) AS first_date,
-                          sum(balance::float8 * days) AS day_sum, sum(balance * days) AS own_sum,
+                          sum(balance * days)::float8 AS day_sum, sum(balance * days) AS own_sum,
                           min(balance::float8) FILTER (WHERE newest = 1) AS last_balance
                      FROM daily GROUP BY account_id, xun_first, xun_last
                )

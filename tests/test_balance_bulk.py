@@ -4,6 +4,7 @@ ORM: the same rows give the same balances, per-旬 sums and latest balances; bad
 change nothing."""
 import base64
 import datetime
+from decimal import Decimal
 from unittest.mock import patch
 
 from psycopg2.errors import ForeignKeyViolation
@@ -265,6 +266,61 @@ class TestBalanceBulkLoading(BankCase):
         self.assertEqual(self._load(FEED), {"created": 0, "updated": 11})
         self.assertEqual(self._state("L"), loaded)
         self.assertEqual(len(self._movements(two)), 1)
+
+    def _sums(self, side):
+        """Each 旬 row's exact sums (as text: the ORM's cursor reads numeric columns as floats)."""
+        self.env.flush_all()
+        names = {self.accounts[side, name].id: name for name in ("DEP1", "FUND1", "LOAN1", "DEP2")}
+        self.env.cr.execute(
+            """SELECT account_id, xun_first, own_sum::text, cum_weighted::text FROM bank_balance_xun
+                WHERE account_id = ANY(%s)""",
+            [list(names)],
+        )
+        return sorted((names[account_id], first, Decimal(own), Decimal(cum))
+                      for account_id, first, own, cum in self.env.cr.fetchall())
+
+    def _appended(self, side):
+        """The accounts whose last load took the nightly way (``_append_loaded``'s table)."""
+        self.env.cr.execute("SELECT account_id FROM pg_temp.bank_xun_appended")
+        names = {self.accounts[side, name].id: name for name in ("DEP1", "FUND1", "LOAN1", "DEP2")}
+        return sorted(names[account_id] for (account_id,) in self.env.cr.fetchall())
+
+    def test_nightly_rows_summed_from_the_sums_as_they_stand(self):
+        """One new row per account after its newest: its 旬 row is moved or added from the row before,
+        without reading the balances (``_append_loaded``), and every column equals a recomputation,
+        the exact sums to the last digit. Other rows (a correction of the newest, two rows of one
+        account) take the general way in the same load."""
+        nights = [
+            [
+                ("DEP1", "2026-11-29", "160000.37", {}),  # in the 旬 of its newest row (the 28th)
+                ("FUND1", "2026-12-03", 55500, {}),  # a 旬 later than the next one
+                ("LOAN1", "2026-11-23", "-77999.99", {}),  # the next 旬
+                ("DEP2", "2026-11-30", 2100000.5, {}),  # a correction of the newest row
+            ],
+            [
+                ("DEP1", "2026-12-01", 165000, {}),  # the next 旬, after a nightly row in the last one
+                ("FUND1", "2026-12-05", "55600.01", {}),  # the 旬 of the night before's new row
+                ("LOAN1", "2026-11-25", -77900, {}),  # two rows of one account
+                ("LOAN1", "2026-11-26", -77800, {}),
+                ("DEP2", "2026-12-02", 2000000, {}),  # after a corrected newest row
+            ],
+        ]
+        self._load(HISTORY)
+        self._write_through_orm(HISTORY)
+        for night, appended in zip(nights, (["DEP1", "FUND1", "LOAN1"], ["DEP1", "DEP2", "FUND1"]), strict=True):
+            self._load(night)
+            self.assertEqual(self._appended("L"), appended)
+            self._write_through_orm(night)
+            self.assertEqual(self._state("L"), self._state("O"))
+            self.assertEqual(self._sums("L"), self._sums("O"))
+        loaded, sums = self._state("L"), self._sums("L")
+        self.env["bank.balance.xun"]._rebuild()
+        self.assertEqual((self._state("L"), self._sums("L")), (loaded, sums))
+        # DEP1's last November 旬: 160,000 from the 28th for 1 day, then 160,000.37 for 2 days.
+        own = {(name, first): own for name, first, own, _cum in sums}
+        self.assertEqual(own["DEP1", D(2026, 11, 21)], Decimal("480000.74"))
+        self.assertIn(("DEP1", D(2026, 11, 21), D(2026, 11, 30), D(2026, 11, 28), 480000.74, 160000.37,
+                       D(2026, 12, 1)), loaded[1])
 
     def test_a_bad_row_anywhere_changes_nothing(self):
         self._load(HISTORY)
