@@ -154,7 +154,8 @@ run_racy_guest_tours() {
             rc=$?
             set -e
             if [[ $rc -eq 0 ]]; then break; fi
-            warn "attempt $attempt failed (pytest exit code $rc): $(grep -m1 -iE 'FAILED: |error' "$out" || true)"
+            warn "attempt $attempt failed (pytest exit code $rc): $(grep -m1 -E 'FAILED: ' "$out" \
+                || grep -m1 -iE 'error' "$out" || true)"
         done
         if [[ $rc -ne 0 ]]; then
             tail -n 40 "$out" >&2
