@@ -10,6 +10,7 @@ from odoo.tools import SQL, format_amount, format_date
 
 from ..tools.activity_sql import insert_activities_sql, notify_due
 from .bank_balance import _FUTURE_MARGIN_DAYS, _OLDEST_BALANCE_DATE
+from .bank_balance_xun import APPENDED
 
 # Rows validated, then streamed to PostgreSQL, per COPY: a few megabytes of text at a time, so
 # that a million rows never exist at once as Python objects other than the caller's own.
@@ -84,7 +85,7 @@ class BankBalanceLoad(models.Model):
         self._update_loaded_loan_figures()
         self.invalidate_model()
         self.env["bank.account"].invalidate_model()
-        self._notify_large_movements(_TABLE)
+        self._notify_large_movements(_TABLE, nightly=APPENDED)
         cr.execute(SQL("DROP TABLE %s", _TABLE))
         return {"created": created, "updated": updated}
 
@@ -296,14 +297,16 @@ class BankBalanceLoad(models.Model):
         ))
 
     @api.model
-    def _notify_large_movements(self, loaded):
+    def _notify_large_movements(self, loaded, nightly):
         """Large fund movements (大额资金移动): a same-day activity for the RM of each customer
         whose assets (deposits and investments) moved by at least the configured amount or
         share between their previous balance date and the newest date just loaded.
 
         Set-based: one query for every customer of the load (``loaded``: a table of the loaded
         ``account_id, date``). Accounts in a currency without a rate on that date are left out of
-        the comparison rather than converted 1:1.
+        the comparison rather than converted 1:1. ``nightly``: a table of accounts given one row
+        after their newest (``account_id, day, balance, before_date, before_balance``: the table
+        ``APPENDED`` of models/bank_balance_xun.py), whose balance before the day needs no look-up.
         """
         # One query for the newest day and the few currencies involved.
         day, currency_ids = self.env.execute_query(SQL(
@@ -343,14 +346,22 @@ class BankBalanceLoad(models.Model):
                      JOIN bank_account a ON a.partner_id = l.partner_id AND a.kind IN ('deposit', 'investment')
                      JOIN rates r ON r.currency_id = a.currency_id
                ),
-               -- One look-up per holding: its newest balance before the day. The customer's
-               -- previous date is the newest of these; each holding stood on that date at this
-               -- same balance (it has no row between its own date and the day).
+               -- Each holding's newest balance before the day. The customer's previous date is
+               -- the newest of these; each holding stood on that date at this same balance (it
+               -- has no row between its own date and the day). A holding given its one row after
+               -- its newest knows it: the loaded row when it is older than the customer's day,
+               -- else its balance before the load. The others cost one look-up each.
                earlier AS (
-                   SELECT h.*, p.date AS previous_date, p.balance AS previous_balance
-                     FROM holdings h LEFT JOIN LATERAL (
+                   SELECT h.*,
+                          CASE WHEN n.account_id IS NULL THEN p.date
+                               WHEN n.day < h.day THEN n.day ELSE n.before_date END AS previous_date,
+                          CASE WHEN n.account_id IS NULL THEN p.balance
+                               WHEN n.day < h.day THEN n.balance ELSE n.before_balance END AS previous_balance
+                     FROM holdings h
+                     LEFT JOIN %(nightly)s n ON n.account_id = h.account_id
+                     LEFT JOIN LATERAL (
                           SELECT b.date, b.balance FROM bank_balance b
-                           WHERE b.account_id = h.account_id AND b.date < h.day
+                           WHERE n.account_id IS NULL AND b.account_id = h.account_id AND b.date < h.day
                            ORDER BY b.date DESC LIMIT 1) p ON true
                ),
                -- On the day: the account's latest balance (the mirror of its newest row,
@@ -370,6 +381,7 @@ class BankBalanceLoad(models.Model):
                 WHERE abs(after - before) >= %(amount)s
                    OR (before > 0 AND abs(after - before) >= %(share)s * before)""",
             currencies=list(rates), factors=list(rates.values()), loaded=loaded, amount=amount, share=share,
+            nightly=nightly,
         ))
         if movements:
             self._create_movement_activities(movements)

@@ -21,6 +21,9 @@ def xun_last_sql(day):
     )
 
 
+# The accounts a balance loading summed the nightly way (``_append_loaded``), until the transaction ends.
+APPENDED = SQL.identifier("pg_temp", "bank_xun_appended")
+
 # The days of a 旬 of 8, 9, 10 or 11 days weigh XUN_UNIT / length each (an integer), so that the
 # weighted sums below stay exact decimals: a 旬 whose balance is B all along adds XUN_UNIT x B.
 XUN_UNIT = 3960  # the least common multiple of 8, 9, 10 and 11
@@ -142,13 +145,16 @@ class BankBalanceXun(models.Model):
         is rounded from them (tests/test_balance_bulk.py compares the two ways).
         """
         cr = self.env.cr
-        cr.execute(SQL("DROP TABLE IF EXISTS pg_temp.bank_xun_appended"))
-        # The accounts of the nightly case, with their 旬 row as it stands after the update below
-        # (in a later 旬, the new row's predecessor: its first day, last day, last balance, sum).
+        cr.execute(SQL("DROP TABLE IF EXISTS %s", APPENDED))
+        # The accounts of the nightly case: the loaded row, the account's newest balance before it
+        # (``before_*``, which the large movements read), and its 旬 row as it stands after the
+        # update below (in a later 旬, the new row's predecessor: first day, last day, last
+        # balance, sum).
         cr.execute(SQL(
             """CREATE TEMPORARY TABLE bank_xun_appended (
-                   account_id int, day date, balance numeric, previous_first date, previous_last date,
-                   previous_last_balance float8, previous_cum numeric) ON COMMIT DROP"""
+                   account_id int, day date, balance numeric, before_date date, before_balance numeric,
+                   previous_first date, previous_last date, previous_last_balance float8, previous_cum numeric)
+               ON COMMIT DROP"""
         ))
         weight = SQL("(%s / (x.xun_last - x.xun_first + 1))", XUN_UNIT)
         delta = SQL("((t.balance - a.balance) * (x.xun_last + 1 - t.day))")
@@ -173,14 +179,16 @@ class BankBalanceXun(models.Model):
                      JOIN bank_account a ON a.id = t.account_id AND a.balance_date < t.day
                     WHERE x.account_id = t.account_id AND x.xun_first = %(previous_first)s
                       AND x.next_first_date IS NULL
-                   RETURNING x.account_id, t.day, t.balance, x.xun_first, x.xun_last, x.last_balance, x.cum_weighted
+                   RETURNING x.account_id, t.day, t.balance, a.balance_date, a.balance,
+                             x.xun_first, x.xun_last, x.last_balance, x.cum_weighted
                )
-               INSERT INTO pg_temp.bank_xun_appended SELECT * FROM appended""",
+               INSERT INTO %(appended)s SELECT * FROM appended""",
             delta=delta, weight=weight, loaded=loaded, previous_first=xun_first_sql(SQL("a.balance_date")),
+            appended=APPENDED,
         ))
         cr.execute("SELECT set_config('enable_hashjoin', %s, true), set_config('enable_mergejoin', %s, true)",
                    [hashjoin, mergejoin])
-        cr.execute(SQL("ANALYZE pg_temp.bank_xun_appended"))
+        cr.execute(SQL("ANALYZE %s", APPENDED))
         first, last = xun_first_sql(SQL("t.day")), xun_last_sql(SQL("t.day"))
         own = SQL("(t.balance * (%s + 1 - t.day))", last)
         row = {"xun_first": first, "xun_last": last, "first_date": SQL("t.day"), "own_sum": own}
@@ -190,15 +198,15 @@ class BankBalanceXun(models.Model):
                                              own_sum, cum_weighted)
                SELECT t.account_id, %(first)s, %(last)s, t.day, %(own)s::float8, t.balance::float8, %(own)s,
                       t.previous_cum + %(increment)s
-                 FROM pg_temp.bank_xun_appended t
+                 FROM %(appended)s t
                 WHERE t.day > t.previous_last""",
-            first=first, last=last, own=own, increment=xun_increment_sql(row, previous),
+            first=first, last=last, own=own, increment=xun_increment_sql(row, previous), appended=APPENDED,
         ))
         self.invalidate_model()
         return SQL(
             """SELECT v.account_id, v.date AS day FROM %s v
-                WHERE NOT EXISTS (SELECT 1 FROM pg_temp.bank_xun_appended t WHERE t.account_id = v.account_id)""",
-            loaded,
+                WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE t.account_id = v.account_id)""",
+            loaded, APPENDED,
         )
 
     @api.model

@@ -4,6 +4,7 @@ ORM: the same rows give the same balances, per-旬 sums and latest balances; bad
 change nothing."""
 import base64
 import datetime
+import html
 from decimal import Decimal
 from unittest.mock import patch
 
@@ -11,7 +12,7 @@ from psycopg2.errors import ForeignKeyViolation
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools import SQL, format_date, mute_logger
+from odoo.tools import SQL, format_amount, format_date, mute_logger
 
 from ..models import bank_balance_load
 from .common import BankCase
@@ -45,6 +46,23 @@ FEED = [
     ("LOAN1", "2026-12-06", -76500, {"days_overdue": "15", "arrears_amount": "420.25"}),
     ("DEP2", "2026-12-07", 1300000, {}),  # large movement: -800,000, -38 %
     ("FUND1", "2026-12-10", 57000, {}),  # value-dated, the newest of all
+]
+
+# Two nights after HISTORY: the nightly case (one row after the account's newest) beside others.
+NIGHTS = [
+    [
+        ("DEP1", "2026-11-29", "160000.37", {}),  # in the 旬 of its newest row (the 28th)
+        ("FUND1", "2026-12-03", 55500, {}),  # a 旬 later than the next one
+        ("LOAN1", "2026-11-23", "-77999.99", {}),  # the next 旬
+        ("DEP2", "2026-11-30", 2100000.5, {}),  # a correction of the newest row
+    ],
+    [
+        ("DEP1", "2026-12-01", 165000, {}),  # the next 旬, after a nightly row in the last one
+        ("FUND1", "2026-12-05", "55600.01", {}),  # the 旬 of the night before's new row
+        ("LOAN1", "2026-11-25", -77900, {}),  # two rows of one account
+        ("LOAN1", "2026-11-26", -77800, {}),
+        ("DEP2", "2026-12-02", 2000000, {}),  # after a corrected newest row
+    ],
 ]
 
 
@@ -290,24 +308,9 @@ class TestBalanceBulkLoading(BankCase):
         without reading the balances (``_append_loaded``), and every column equals a recomputation,
         the exact sums to the last digit. Other rows (a correction of the newest, two rows of one
         account) take the general way in the same load."""
-        nights = [
-            [
-                ("DEP1", "2026-11-29", "160000.37", {}),  # in the 旬 of its newest row (the 28th)
-                ("FUND1", "2026-12-03", 55500, {}),  # a 旬 later than the next one
-                ("LOAN1", "2026-11-23", "-77999.99", {}),  # the next 旬
-                ("DEP2", "2026-11-30", 2100000.5, {}),  # a correction of the newest row
-            ],
-            [
-                ("DEP1", "2026-12-01", 165000, {}),  # the next 旬, after a nightly row in the last one
-                ("FUND1", "2026-12-05", "55600.01", {}),  # the 旬 of the night before's new row
-                ("LOAN1", "2026-11-25", -77900, {}),  # two rows of one account
-                ("LOAN1", "2026-11-26", -77800, {}),
-                ("DEP2", "2026-12-02", 2000000, {}),  # after a corrected newest row
-            ],
-        ]
         self._load(HISTORY)
         self._write_through_orm(HISTORY)
-        for night, appended in zip(nights, (["DEP1", "FUND1", "LOAN1"], ["DEP1", "DEP2", "FUND1"]), strict=True):
+        for night, appended in zip(NIGHTS, (["DEP1", "FUND1", "LOAN1"], ["DEP1", "DEP2", "FUND1"]), strict=True):
             self._load(night)
             self.assertEqual(self._appended("L"), appended)
             self._write_through_orm(night)
@@ -321,6 +324,37 @@ class TestBalanceBulkLoading(BankCase):
         self.assertEqual(own["DEP1", D(2026, 11, 21)], Decimal("480000.74"))
         self.assertIn(("DEP1", D(2026, 11, 21), D(2026, 11, 30), D(2026, 11, 28), 480000.74, 160000.37,
                        D(2026, 12, 1)), loaded[1])
+
+    def test_nightly_movements_compare_the_balances_before_the_load(self):
+        """The large movements of accounts summed the nightly way take the previous balance without a
+        look-up: the loaded row when it is older than the customer's day, else the account's
+        balance before the load. With a threshold of one cent every change is a movement, and its
+        note gives the customer's previous date and both totals."""
+        reader = self.env(context={"lang": self.user_rm_a.lang})
+        currency = self.env.company.currency_id
+        one, two = self.customers["L"]
+        self._load(HISTORY)
+        self.env["ir.config_parameter"].sudo().set_param("bank_relationship_manager.large_movement_amount", 0.01)
+        expected = {
+            # DEP1 on 29 Nov (its loaded row, older than the day) + FUND1 as it stood (20 Nov).
+            (one, D(2026, 12, 3)): ("2026-11-29", 160000.37 + 55000, 160000.37 + 55500),
+            # A correction of the newest row: the general way (the row before, 1 Nov).
+            (two, D(2026, 11, 30)): ("2026-11-01", 2000000, 2100000.5),
+            # DEP1's loaded row of 1 Dec; FUND1's balance before the load (3 Dec).
+            (one, D(2026, 12, 5)): ("2026-12-03", 165000 + 55500, 165000 + 55600.01),
+            # DEP2's balance before the load: the corrected 30 Nov.
+            (two, D(2026, 12, 2)): ("2026-11-30", 2100000.5, 2000000),
+        }
+        for night in NIGHTS:
+            self._load(night)
+        for (customer, day), (previous, before, after) in expected.items():
+            with self.subTest(customer=customer.name, day=day):
+                movement = self._movements(customer).filtered(lambda m, day=day: m.bank_movement_date == day)
+                self.assertEqual(len(movement), 1)
+                note = html.unescape(str(movement.note))
+                self.assertIn(format_date(reader, previous), note)
+                self.assertIn(format_amount(reader, before, currency), note)
+                self.assertIn(format_amount(reader, after, currency), note)
 
     def test_a_bad_row_anywhere_changes_nothing(self):
         self._load(HISTORY)
