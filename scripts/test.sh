@@ -109,11 +109,7 @@ run_pytest() {
     local extra=()
     split_args "${PYTEST_ARGS:-}" extra
     set +e
-    (cd "$ADDONS_LINK_DIR" && PYTHONPATH="$ODOO_PYTHONPATH" "$VENV/bin/pytest" \
-        --odoo-config="$ODOO_CONF" --odoo-database="$DB" --odoo-http \
-        -rs -p no:cacheprovider --rootdir="$ADDONS_LINK_DIR" \
-        -W "ignore:'crypt' is deprecated:DeprecationWarning" \
-        "${paths[@]}" "${extra[@]}") 2>&1 | tee "$out"
+    pytest_on_db -rs "${paths[@]}" "${extra[@]}" 2>&1 | tee "$out"
     local rc=${PIPESTATUS[0]}
     set -e
     if [[ $rc -eq 5 ]]; then die "pytest collected no tests"; fi
@@ -124,6 +120,14 @@ run_pytest() {
         die "browser tests were skipped (Chromium not usable?): see the SKIPPED lines above"
     fi
     if [[ -z "${TESTS:-}" ]]; then run_racy_guest_tours; fi
+}
+
+# pytest_on_db ARGS...: pytest-odoo on the test database $DB.
+pytest_on_db() {
+    (cd "$ADDONS_LINK_DIR" && PYTHONPATH="$ODOO_PYTHONPATH" "$VENV/bin/pytest" \
+        --odoo-config="$ODOO_CONF" --odoo-database="$DB" --odoo-http \
+        -p no:cacheprovider --rootdir="$ADDONS_LINK_DIR" \
+        -W "ignore:'crypt' is deprecated:DeprecationWarning" "$@")
 }
 
 # Odoo 19's own tours that race with the page they test, on a database without this add-on too
@@ -146,11 +150,7 @@ run_racy_guest_tours() {
             out="$LOG_DIR/pytest-$DB-racy-$attempt.log"
             info "Odoo's racy tour ${t##*::}, attempt $attempt of $RACY_TOUR_ATTEMPTS"
             set +e
-            (cd "$ADDONS_LINK_DIR" && PYTHONPATH="$ODOO_PYTHONPATH" "$VENV/bin/pytest" \
-                --odoo-config="$ODOO_CONF" --odoo-database="$DB" --odoo-http \
-                -q -p no:cacheprovider --rootdir="$ADDONS_LINK_DIR" \
-                -W "ignore:'crypt' is deprecated:DeprecationWarning" \
-                "$ODOO_PYTHONPATH/odoo/addons/$t") >"$out" 2>&1
+            pytest_on_db -q "$ODOO_PYTHONPATH/odoo/addons/$t" >"$out" 2>&1
             rc=$?
             set -e
             if [[ $rc -eq 0 ]]; then break; fi
