@@ -60,7 +60,9 @@ class ResPartner(models.Model):
         "overdue beyond the alarm days.",
     )
     bank_state_reason = fields.Text(string="Why this state", readonly=True, copy=False)
-    bank_state_date = fields.Date(string="State checked on", readonly=True, index=True, copy=False)
+    # Not indexed, as the evaluation date (models/res_partner.py, init): the nightly run finds its
+    # batches by id, and the date's index would make its rewrite of every customer non-HOT.
+    bank_state_date = fields.Date(string="State checked on", readonly=True, copy=False)
     bank_last_movement_date = fields.Date(
         string="Last balance change", readonly=True, copy=False,
         help="The newest day on which a balance of the customer changed (as of the last state check).",
