@@ -151,10 +151,11 @@ class BankBalanceXun(models.Model):
         # update below (in a later 旬, the new row's predecessor: first day, last day, last
         # balance, sum).
         cr.execute(SQL(
-            """CREATE TEMPORARY TABLE bank_xun_appended (
+            """CREATE TEMPORARY TABLE %s (
                    account_id int, day date, balance numeric, before_date date, before_balance numeric,
                    previous_first date, previous_last date, previous_last_balance float8, previous_cum numeric)
-               ON COMMIT DROP"""
+               ON COMMIT DROP""",
+            APPENDED,
         ))
         weight = SQL("(%s / (x.xun_last - x.xun_first + 1))", XUN_UNIT)
         delta = SQL("((t.balance - a.balance) * (x.xun_last + 1 - t.day))")
