@@ -16,6 +16,8 @@ _ALLOWED_PARENT_LEVELS = {
     "outlet": {"branch", "sub_branch"},
     "center": {"branch", "sub_branch"},
 }
+# What the stored oversight users are computed from (_compute_oversight_user_ids).
+_OVERSIGHT_SOURCES = frozenset({"supervisor_user_id", "center_head_user_id", "parent_id"})
 
 
 class BankOrgUnit(models.Model):
@@ -94,6 +96,25 @@ class BankOrgUnit(models.Model):
             unit.complete_name = (
                 f"{unit.parent_id.complete_name} / {unit.name}" if unit.parent_id else unit.name
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        units = super().create(vals_list)
+        units._flush_oversight()
+        return units
+
+    def write(self, vals):
+        result = super().write(vals)
+        if _OVERSIGHT_SOURCES.intersection(vals):
+            self._flush_oversight()
+        return result
+
+    def _flush_oversight(self):
+        """Store the recomputed oversight users at once. Odoo does not flush a pending many2many
+        before a domain on it is searched, so the served customers
+        (``res.partner._bank_served_domain``) would still count the former supervisors until the
+        flush (docs/security.md, class p)."""
+        self.flush_model(["oversight_user_ids"])
 
     @api.depends("level", "has_wealth_room")
     def _compute_staffing_code(self):

@@ -156,9 +156,13 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     @api.depends_context("uid")
-    @api.depends("bank_rm_user_id", "bank_backup_rm_user_id", "bank_unit_id")
+    @api.depends("bank_rm_user_id", "bank_backup_rm_user_id", "bank_unit_id", "bank_unit_id.head_user_id",
+                 "bank_unit_id.oversight_user_ids")
     def _compute_bank_access_flags(self):
-        served = self._bank_filter_served()
+        # bank_is_served decides every mask of the customer's ID number and contact details
+        # (models/res_partner_privacy.py), so it follows a change of the unit's head or
+        # supervisors within the same transaction too.
+        served = self._bank_query_served()
         may_assign = self._bank_may_assign()
         for partner in self:
             partner.bank_is_served = partner in served

@@ -62,9 +62,12 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     @api.depends_context("uid")
-    @api.depends("bank_id_number_full", "bank_rm_user_id", "bank_backup_rm_user_id", "bank_unit_id")
+    @api.depends("bank_id_number_full", "bank_is_served")
     def _compute_bank_id_number(self):
         served = self._bank_filter_served()
+        # sudo: the clear value is only read here (its column alone: reading it field by field
+        # would prefetch every column of the partners).
+        self.sudo().fetch(["bank_id_number_full"])
         for partner in self:
             # sudo: the clear value is only read here, and shown only to users who serve the customer.
             clear = partner.sudo().bank_id_number_full
@@ -234,7 +237,18 @@ class ResPartner(models.Model):
         )
 
     def _bank_filter_served(self):
-        """The records of ``self`` the current user serves (new records count as served)."""
+        """The records of ``self`` the current user serves (new records count as served).
+
+        Read from ``bank_is_served``: the ORM computes it once for the records being read and
+        computes it again when a customer's RMs or unit change, so a list's ID numbers, contact
+        masks and access flags share one query (docs/scaling.md, "The RM's list")."""
+        if self.env.su:
+            return self
+        return self.filtered(lambda p: not isinstance(p.id, int) or p.bank_is_served)
+
+    def _bank_query_served(self):
+        """The records of ``self`` the current user serves, asked of the database: the source of
+        ``bank_is_served``. New records count as served."""
         if self.env.su:
             return self
         stored = self.filtered("id").filtered(lambda p: isinstance(p.id, int))
@@ -257,7 +271,9 @@ class ResPartner(models.Model):
 
     def _bank_contact_hidden(self):
         """The bank customers of ``self`` whose contact details the user sees masked."""
-        customers = self.filtered(lambda p: isinstance(p.id, int) and p.is_bank_customer)
+        stored = self.filtered(lambda p: isinstance(p.id, int))
+        stored.fetch(["is_bank_customer"])  # its column alone, not every column of the partners
+        customers = stored.filtered("is_bank_customer")
         return customers - customers._bank_filter_served()
 
     def _bank_served_query(self):

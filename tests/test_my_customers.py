@@ -40,6 +40,14 @@ class TestMyCustomers(BankCase):
         self.assertFalse(self._mine(self.user_head_1))
         self.assertEqual(self._mine(self.user_head_2), self.customer_a | self.customer_b)
 
+    def test_follows_the_supervisor_at_once(self):
+        """The units' oversight is a stored many2many computed down the tree: the former supervisor
+        loses the outlets' customers within the same transaction (docs/security.md, class p)."""
+        self.sub_branch.supervisor_user_id = self.user_center_head
+        self.assertFalse(self._mine(self.user_supervisor))
+        self.assertFalse(self.customer_a.with_user(self.user_supervisor).has_access("read"))
+        self.assertEqual(self._mine(self.user_center_head), self.customer_a | self.customer_b | self.customer_c)
+
     def test_not_customer_index_exists(self):
         # The partial index the customer list's record rules need (models/res_partner_assignment.py).
         self.env.cr.execute(
