@@ -162,7 +162,7 @@ class ResPartner(models.Model):
         # bank_is_served decides every mask of the customer's ID number and contact details
         # (models/res_partner_privacy.py), so it follows a change of the unit's head or
         # supervisors within the same transaction too.
-        served = self._bank_query_served()
+        served = self._bank_search_served()
         may_assign = self._bank_may_assign()
         for partner in self:
             partner.bank_is_served = partner in served

@@ -246,7 +246,7 @@ class ResPartner(models.Model):
             return self
         return self.filtered(lambda p: not isinstance(p.id, int) or p.bank_is_served)
 
-    def _bank_query_served(self):
+    def _bank_search_served(self):
         """The records of ``self`` the current user serves, asked of the database: the source of
         ``bank_is_served``. New records count as served."""
         if self.env.su:

@@ -97,8 +97,10 @@ registry.category("web_tour.tours").add("bank_maintenance_rm_tour", {
             run: "click",
         },
         {
+            // The customer number's cell: only the customer list has it, not the log list shown
+            // before it (on a slow machine the row of that list was clicked instead).
             content: "Open the customer",
-            trigger: ".o_data_row:contains('寿星客户') .o_data_cell",
+            trigger: ".o_data_row:contains('寿星客户') .o_data_cell[name=bank_customer_no]",
             run: "click",
         },
         {
