@@ -65,11 +65,10 @@ class ResPartner(models.Model):
     @api.depends("bank_id_number_full", "bank_is_served")
     def _compute_bank_id_number(self):
         served = self._bank_filter_served()
-        # sudo: the clear value is only read here (its column alone: reading it field by field
-        # would prefetch every column of the partners).
+        # sudo: the clear value is only read here, and shown only to users who serve the customer;
+        # its column alone (read field by field, it would prefetch every column of the partners).
         self.sudo().fetch(["bank_id_number_full"])
         for partner in self:
-            # sudo: the clear value is only read here, and shown only to users who serve the customer.
             clear = partner.sudo().bank_id_number_full
             partner.bank_id_number = clear if partner in served else id_number.mask(clear)
 
@@ -244,7 +243,7 @@ class ResPartner(models.Model):
         masks and access flags share one query (docs/scaling.md, "The RM's list")."""
         if self.env.su:
             return self
-        return self.filtered(lambda p: not isinstance(p.id, int) or p.bank_is_served)
+        return self.filtered("bank_is_served")
 
     def _bank_search_served(self):
         """The records of ``self`` the current user serves, asked of the database: the source of
