@@ -76,10 +76,40 @@ class Condition:
     # million customers): the metrics' keys and the threshold to the cent.
     keys: tuple = field(init=False, repr=False)
     threshold: float = field(init=False, repr=False)
+    strict: bool = field(init=False, repr=False)
+    # The threshold as the reasons print it, with the formatter that printed it (the same for
+    # every customer of a rule set: formatted once, not once per customer).
+    amount_text: tuple = field(default=(None, ""), init=False, repr=False, compare=False)
 
     def __post_init__(self):
         self.keys = tuple((self.metric, category_id) for category_id in self.category_ids)
         self.threshold = round(self.amount, 2)
+        self.strict = self.operator != ">="
+
+    def value(self, metrics, income):
+        """The customer's figure this condition reads, from the metrics in company currency."""
+        if self.metric == "annual_income":
+            return income
+        get = metrics.get
+        values = [get(key, 0.0) for key in self.keys]
+        if self.metric == "max_contract_amount":
+            return max(values, default=0.0)
+        return sum(values)
+
+    def holds(self, value, ratio=1.0):
+        """Whether ``value`` passes the threshold (times ``ratio``: below 1, "close to" it).
+        Amounts are compared to the cent, so that float noise never flips a boundary."""
+        value = round(value, 2)
+        if ratio == 1.0:
+            return value > self.threshold if self.strict else value >= self.threshold
+        threshold = round(self.amount * ratio, 2)
+        return value > threshold if self.strict and ratio > 1.0 else value >= threshold
+
+    def threshold_text(self, fmt):
+        """The threshold written by ``fmt`` (a ``_money_formatter``), as the reasons print it."""
+        if self.amount_text[0] is not fmt:
+            self.amount_text = (fmt, fmt(self.amount))
+        return self.amount_text[1]
 
 
 @dataclass
@@ -87,6 +117,9 @@ class Rule:
     id: int
     name: str
     conditions: list = field(default_factory=list)
+    # The first line of the reason, "<tier> — rule «<rule>»:", with the language it is in
+    # (translated once per rule set, not once per customer).
+    heading: tuple = field(default=(None, ""), init=False, repr=False, compare=False)
 
 
 @dataclass
@@ -152,27 +185,6 @@ class BankTierEngine(models.AbstractModel):
         return metric
 
     # ------------------------------------------------------------------
-    # Conditions on the metrics
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _value(self, metrics, income, condition):
-        if condition.metric == "annual_income":
-            return income
-        get = metrics.get
-        values = [get(key, 0.0) for key in condition.keys]
-        if condition.metric == "max_contract_amount":
-            return max(values, default=0.0)
-        return sum(values)
-
-    @api.model
-    def _holds(self, value, condition, ratio=1.0):
-        # Amounts are compared to the cent, so that float noise never flips a boundary.
-        threshold = condition.threshold if ratio == 1.0 else round(condition.amount * ratio, 2)
-        value = round(value, 2)
-        return value >= threshold if condition.operator == ">=" or ratio < 1.0 else value > threshold
-
-    # ------------------------------------------------------------------
     # Decisions
     # ------------------------------------------------------------------
 
@@ -214,19 +226,27 @@ class BankTierEngine(models.AbstractModel):
         def describe(rule, tier):
             if not explain:
                 return rule.name
-            lines = [self.env._("%(tier)s — rule «%(rule)s»:", tier=tier.name, rule=rule.name)]
+            if rule.heading[0] != self.env.lang:
+                heading = self.env._("%(tier)s — rule «%(rule)s»:", tier=tier.name, rule=rule.name)
+                rule.heading = (self.env.lang, heading)
+            lines = [rule.heading[1]]
             for condition in rule.conditions:
-                value = self._value(metrics, income, condition)
+                value = condition.value(metrics, income)
                 lines.append(
-                    f"  {condition.label}: {fmt(value)} {condition.operator} {fmt(condition.amount)}"
-                    f" {'✓' if self._holds(value, condition) else '✗'}"
+                    f"  {condition.label}: {fmt(value)} {condition.operator} {condition.threshold_text(fmt)}"
+                    f" {'✓' if condition.holds(value) else '✗'}"
                 )
             return "\n".join(lines)
 
+        # The highest tier with a rule whose conditions all hold (plain loops: this runs for
+        # every customer of the nightly evaluation and of the what-if).
         reached, reached_rule = None, None
         for tier in tiers:
             for rule in tier.rules:
-                if all(self._holds(self._value(metrics, income, c), c) for c in rule.conditions):
+                for condition in rule.conditions:
+                    if not condition.holds(condition.value(metrics, income)):
+                        break
+                else:
                     reached, reached_rule = tier, rule
                     break
             if reached:
@@ -263,14 +283,14 @@ class BankTierEngine(models.AbstractModel):
             close_rules, all_rules = [], []
             for tier in rule_set:
                 for rule in tier.rules:
-                    values = [(c, self._value(metrics, income, c)) for c in rule.conditions]
+                    values = [(c, c.value(metrics, income)) for c in rule.conditions]
                     if tier.is_potential_rule:
-                        if all(self._holds(v, c) for c, v in values):
+                        if all(c.holds(v) for c, v in values):
                             is_potential = True
                             potential_lines.append(describe(rule, tier))
                         continue
                     all_rules.append((tier, rule, values))
-                    if all(self._holds(v, c, potential_ratio) for c, v in values):
+                    if all(c.holds(v, potential_ratio) for c, v in values):
                         is_potential = True
                         close_rules.append((tier, rule, values))
                         if explain:
@@ -323,7 +343,7 @@ class BankTierEngine(models.AbstractModel):
         if condition.metric != "xun_avg_6m" or not outlook:
             return ""
         metrics = outlook["metrics"].get(outlook["partner_id"], {})
-        need = condition.amount - self._value(metrics, income, condition)
+        need = condition.amount - condition.value(metrics, income)
         if condition.operator == ">" and need >= 0:
             need += 0.01
         if need <= 0:

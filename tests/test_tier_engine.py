@@ -154,6 +154,34 @@ class TestTierEngine(TierCase):
                 with self.subTest(lang=lang, amount=amount):
                     self.assertEqual(fmt(amount), format_amount(engine.env, amount, self.cny))
 
+    def test_reason_texts_follow_the_reader_of_the_rule_set(self):
+        """A rule's heading and a threshold's amount are written once per rule set (not once per
+        customer); the same rule set read in another language or with another formatter gets
+        texts of its own."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        day = D(2026, 3, 31)
+        rule_set = self.engine._rule_set(day)
+        state = {"tier_id": False, "failing_since": None, "income": 0.0, "asset_category_ids": set()}
+        metrics = {("balance", self.cat["FUND"].id): 600000.0}
+        english = self.engine.with_context(lang="en_US")
+        chinese = self.engine.with_context(lang="zh_CN")
+        fmt = english._money_formatter()
+
+        def bracketed(amount):
+            return f"<{fmt(amount)}>"
+
+        reasons = [
+            engine._decide(state, metrics, rule_set, day, 0.8, formatter)["reason"]
+            for engine, formatter in ((english, fmt), (chinese, fmt), (english, bracketed), (english, fmt))
+        ]
+        heading_en = f"{self.vip.name} — rule «Open-ended funds of 500,000»:"
+        self.assertTrue(reasons[0].startswith(heading_en), reasons[0])
+        self.assertIn(f"{fmt(600000)} >= {fmt(500000)} ✓", reasons[0])
+        self.assertIn("— 规则«", reasons[1], "the heading in the reader's language")
+        self.assertNotIn("rule «", reasons[1])
+        self.assertIn(f"{bracketed(600000)} >= {bracketed(500000)} ✓", reasons[2], "the threshold by this formatter")
+        self.assertEqual(reasons[3], reasons[0])
+
     def test_default_criteria_at_their_boundaries(self):
         day = D(2026, 3, 31)
         cases = [
