@@ -415,6 +415,45 @@ class TestTierEngine(TierCase):
         )
         self.assertEqual(len(histories), 4, "nobody evaluated twice into a second history row")
 
+    def test_evaluation_on_demand_of_many_customers_holds_one_batch_at_a_time(self):
+        """``action_bank_evaluate`` on any number of records (a million in bench/tiers.py ran out
+        of memory): the customers among them are found by id, evaluated in batches, and no
+        batch finds the customers of the others read into the ORM cache, nor leaves its own."""
+        partners = self.env["res.partner"].create(
+            [{"name": f"Batch customer {i}", "is_bank_customer": True} for i in range(5)]
+        )
+        for partner in partners[:3]:
+            self._load(self._account(partner, "FUND"), ("2026-03-01", 600000))
+        contact = self.env["res.partner"].create({"name": "Not a customer"})
+        engine_cls = type(self.env["bank.tier.engine"])
+        original = engine_cls._evaluate_and_apply
+        batches, cached_elsewhere = [], []
+
+        def cached_ids():
+            return {
+                record_id
+                for field, values in self.env.transaction.field_data.items() if field.model_name == "res.partner"
+                for record_id in values if record_id in partners.ids
+            }
+
+        def spy(engine, partner_ids, date, rule_sets):
+            cached_elsewhere.append(cached_ids() - set(partner_ids))
+            batches.append(list(partner_ids))
+            return original(engine, partner_ids, date, rule_sets)
+
+        records = self.env["res.partner"].browse((contact | partners).ids)
+        self.env.invalidate_all()
+        with (
+            patch("odoo.addons.bank_relationship_manager.models.res_partner._EVALUATION_BATCH", 2),
+            patch.object(engine_cls, "_evaluate_and_apply", spy),
+        ):
+            records.action_bank_evaluate(D(2026, 3, 31))
+        self.assertEqual(batches, [partners[:2].ids, partners[2:4].ids, partners[4:].ids], "by id, not the contact")
+        self.assertEqual(cached_elsewhere, [set(), set(), set()], "no batch met the others' customers in the cache")
+        self.assertFalse(cached_ids(), "nothing left in the cache")
+        self.assertEqual([p.bank_tier_id for p in partners], [self.vip] * 3 + [self.env["bank.vip.tier"]] * 2)
+        self.assertEqual(partners.mapped("bank_evaluated_on"), [D(2026, 3, 31)] * 5)
+
     def test_security(self):
         self._load(self._account(self.customer_a, "FUND"), ("2026-03-01", 600000))
         self._load(self._account(self.customer_c, "FUND"), ("2026-03-01", 600000))
