@@ -157,7 +157,7 @@ class BankTierEngineMetrics(models.AbstractModel):
         self.env["res.partner"].flush_model()
         rows = self.env.execute_query(SQL(
             """SELECT p.id, p.bank_tier_id, p.bank_tier_failing_since, coalesce(p.annual_income, 0),
-                      p.bank_is_potential, p.bank_potential_lead_id, rm_partner.lang
+                      p.bank_is_potential, p.bank_potential_lead_id, rm_partner.lang, p.bank_maintenance_level
                  FROM res_partner p
                  LEFT JOIN bank_rm rm ON rm.id = p.bank_rm_id
                  LEFT JOIN res_users rm_user ON rm_user.id = rm.user_id
@@ -178,6 +178,7 @@ class BankTierEngineMetrics(models.AbstractModel):
                 "lead_id": row[5],
                 # Reasons are written in the language of the RM who reads them.
                 "lang": row[6] or self.env.lang or "en_US",
+                "level": row[7] or False,
                 "asset_category_ids": asset_categories,
             }
             for row in rows

@@ -73,6 +73,37 @@ class TestTierWhatif(TierCase):
         self.assertEqual(real, counts)
         self.assertFalse(funds["F 520k"].bank_tier_id)
 
+    def test_level_moves_counted_without_reading_customers(self):
+        """The preview of a change of bands counts who would move between maintenance levels
+        from the levels the customers have now, read with their states by the engine's one
+        query: no customer is read as a record (a million of them filled the ORM cache)."""
+        day = D(2026, 3, 31)
+        partners = self.env["res.partner"]
+        for aum in (950000, 1000000):
+            partner = self.env["res.partner"].create({"name": f"AUM {aum}", "is_bank_customer": True})
+            self._load(self._account(partner, "DEP_TIME"), ("2026-03-01", aum))
+            partners |= partner
+        partners.action_bank_evaluate(day)
+        self.assertEqual(partners.mapped("bank_maintenance_level"), ["rm", "sub_branch"])
+        self.only_our_customers(partners)
+        # The sub-branch band lowered to 900,000: the first customer would move up to it.
+        bands = [
+            (900000.0 if level == "sub_branch" else start, inclusive, level)
+            for start, inclusive, level in self.env["bank.maintenance.band"].search([], order="aum_from")
+            .mapped(lambda band: (band.aum_from, band.from_inclusive, band.level))
+        ]
+        rule_set = self.engine._rule_set(day)
+        self.env.invalidate_all()
+        moves = self.env["bank.tier.whatif"]._count_moves(rule_set, day, bands)
+        self.assertEqual(moves[("rm", "leave")], partners[:1].ids)
+        self.assertEqual(moves[("sub_branch", "enter")], partners[:1].ids)
+        self.assertNotIn(("sub_branch", "leave"), moves)
+        cached = [
+            field.name for field, values in self.env.transaction.field_data.items()
+            if field.model_name == "res.partner" and set(values) & set(partners.ids)
+        ]
+        self.assertFalse(cached, "no customer read into the ORM cache")
+
     def test_whatif_refuses_bad_thresholds_and_business_users(self):
         wizard = self.env["bank.tier.whatif"].with_user(self.user_admin).create({"date": D(2026, 3, 31)})
         with self.assertRaises(ValidationError):

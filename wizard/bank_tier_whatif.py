@@ -69,21 +69,21 @@ class BankTierWhatif(models.TransientModel):
         """Who would move with ``rule_set``: ``{(tier_id, movement): partner ids}``, and with
         ``bands`` (``(aum_from, from_inclusive, level)`` sorted by start) also
         ``{(level, movement): partner ids}`` of the maintenance levels, keyed by the level's code.
-        Every customer goes through the engine of the nightly evaluation."""
+        Every customer goes through the engine of the nightly evaluation; the customers are
+        handled by id and never read as records (a million of them would fill the ORM cache:
+        docs/scaling.md, "A million customers evaluated on demand")."""
         engine = self.env["bank.tier.engine"]
         Band = self.env["bank.maintenance.band"]
         Partner = self.env["res.partner"].with_context(active_test=False)
-        customers = Partner.search([("is_bank_customer", "=", True)], order="id")
+        customer_ids = list(Partner._search([("is_bank_customer", "=", True)], order="id"))
         moves = {}  # (tier_id or level, kind) -> partner ids
-        for start in range(0, len(customers), 2000):
-            batch = customers[start:start + 2000]
+        for start in range(0, len(customer_ids), 2000):
             states, decisions = engine._decide_batch(
-                batch.ids, date, _SameForEveryLanguage(rule_set), explain=False, counting=True
+                customer_ids[start:start + 2000], date, _SameForEveryLanguage(rule_set), explain=False, counting=True
             )
-            levels = {partner.id: partner.bank_maintenance_level for partner in batch} if bands is not None else {}
             for partner_id, decision in decisions.items():
                 if bands is not None:
-                    old_level, new_level = levels[partner_id] or False, Band._level_for(bands, decision["aum"])
+                    old_level, new_level = states[partner_id]["level"], Band._level_for(bands, decision["aum"])
                     if old_level != new_level:
                         if old_level:
                             moves.setdefault((old_level, "leave"), []).append(partner_id)
