@@ -118,10 +118,7 @@ class BankConfigChange(models.Model):
                 "approved_on": fields.Datetime.now(),
             })
             if change._bank_moves_customers():
-                # The approver's own rights: administrators evaluate every customer.
-                self.env["res.partner"].with_context(active_test=False).search(
-                    [("is_bank_customer", "=", True)]
-                ).action_bank_evaluate()
+                self.env["res.partner"]._bank_queue_evaluation()
         return True
 
     def action_reject(self):

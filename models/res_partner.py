@@ -340,6 +340,23 @@ class ResPartner(models.Model):
             self.env.invalidate_all()  # (flushes first)
         return True
 
+    @api.model
+    def _bank_queue_evaluation(self):
+        """Every customer evaluated again as of today, by the evaluation's cron started at once
+        in the background (``ir.cron._trigger``), not in the caller's request: an approved
+        change of rules moves customers over the whole bank, and a city branch's million take
+        minutes to evaluate, beyond Odoo's ``limit_time_real`` of a request (docs/scaling.md, "A
+        million customers evaluated on demand"). One statement clears their mark of the day, so
+        that the cron's batches take them all; the mark is the engine's own (no business user
+        writes it: the system choke point of the evaluation, like ``_evaluate_and_apply``)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE res_partner SET bank_evaluated_on = NULL WHERE is_bank_customer AND bank_evaluated_on IS NOT NULL"
+        )
+        self.invalidate_model(["bank_evaluated_on"])
+        # sudo: starting the job is the system's part of an approval; the approver need not manage crons.
+        self.env.ref("bank_relationship_manager.ir_cron_bank_evaluate").sudo()._trigger()
+
     def _bank_evaluation_date(self, date):
         """The date of an on-demand evaluation, checked: a parameter comes from the caller
         (docs/security.md, class e). A date in the future would mark the customers evaluated

@@ -61,6 +61,22 @@ ID_A = "11010519491231002X"
 ID_B = "110105199001011232"
 
 
+def run_queued_evaluation(test):
+    """What an approved change of rules leaves to the evaluation's cron: checked started
+    (``res.partner._bank_queue_evaluation``), then run as its worker runs it, the commits of its
+    batches standing as flushes."""
+    env = test.env
+    cron = env.ref("bank_relationship_manager.ir_cron_bank_evaluate")
+    test.assertTrue(env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), "the cron is started")
+
+    def commit(cron, processed=0, remaining=None, deactivate=False):
+        env.flush_all()
+        return float("inf")
+
+    with patch.object(type(env["ir.cron"]), "_commit_progress", commit):
+        env["res.partner"]._cron_bank_evaluate()
+
+
 class BankCase(TransactionCase):
     """A small bank: a branch with one sub-branch, two outlets and a wealth centre, one
     user per role, three RMs and a customer for each, built once for the test class.

@@ -5,7 +5,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import GROUP_ADMIN
+from .common import GROUP_ADMIN, run_queued_evaluation
 from .test_tier_engine import TierCase
 
 D = datetime.date
@@ -149,7 +149,8 @@ class TestConfigChange(TierCase):
         self.assertEqual(self.funds_condition.amount, 500000)
         leaving.action_bank_evaluate(day)
         self.assertEqual(leaving.bank_tier_id, self.vip, "the nightly engine reads applied values only")
-        # The second administrator approves: the change applies and the customers move.
+        # The second administrator approves: the change applies, and the customers move as the
+        # evaluation's cron, started at once in the background, evaluates them again.
         as_approver = change.with_user(self.user_admin_2)
         self.assertTrue(as_approver.can_approve)
         as_approver.action_approve()
@@ -157,6 +158,9 @@ class TestConfigChange(TierCase):
         self.assertEqual(change.approved_by_id, self.user_admin_2)
         self.assertTrue(change.approved_on)
         self.assertEqual(self.funds_condition.amount, 600000)
+        self.assertEqual(leaving.bank_tier_id, self.vip, "not in the approver's request")
+        self.assertEqual((leaving | staying).mapped("bank_evaluated_on"), [False, False], "queued for the cron")
+        run_queued_evaluation(self)
         self.assertFalse(leaving.bank_tier_id)
         self.assertEqual(staying.bank_tier_id, self.vip)
         as_approver.invalidate_recordset(["can_approve", "can_reject"])
@@ -200,6 +204,7 @@ class TestConfigChange(TierCase):
         self.assertIn(saver, effect[(self.vip, "enter")].partner_ids)
         self.assertFalse(self.env["bank.tier.rule"].search([("name", "=", "Time deposits of 100,000")]))
         change.with_user(self.user_admin_2).action_approve()
+        run_queued_evaluation(self)
         rule = self.env["bank.tier.rule"].search([("name", "=", "Time deposits of 100,000")])
         self.assertEqual(change.line_ids.res_id, rule.id)
         self.assertEqual(rule.condition_ids.amount, 100000)

@@ -4,7 +4,7 @@ import datetime
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import GROUP_ADMIN
+from .common import GROUP_ADMIN, run_queued_evaluation
 from .test_tier_engine import TierCase
 
 D = datetime.date
@@ -61,6 +61,7 @@ class TestTierWhatif(TierCase):
         before = self.env["bank.tier.history"].search_count([])
         approver = new_test_user(self.env, login="t_bank_admin_2", groups=GROUP_ADMIN)
         change.with_user(approver).action_approve()
+        run_queued_evaluation(self)
         self.assertEqual(funds_line.condition_id.amount, 600000)
         changes = self.env["bank.tier.history"].search([], order="id desc", limit=self.env["bank.tier.history"]
                                                         .search_count([]) - before)

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import GROUP_ADMIN, GROUP_RM, ID_A, load_chinese
+from .common import GROUP_ADMIN, GROUP_RM, ID_A, load_chinese, run_queued_evaluation
 
 
 @tagged("post_install", "-at_install")
@@ -93,4 +93,5 @@ class TestUiTours(HttpCase):
         self.assertEqual(change.state, "applied")
         self.assertEqual(change.approved_by_id, approver)
         self.assertEqual(funds.amount, 600000)
+        run_queued_evaluation(self)
         self.assertFalse(leaving.bank_tier_id)
