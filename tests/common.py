@@ -213,6 +213,15 @@ class BankCase(TransactionCase):
             yield caught
         self.assertRegex(str(caught.exception), regex)
 
+    def cached_ids(self, records):
+        """The ids of ``records`` that have any field value in the ORM cache (the memory a job
+        over a million customers must not fill)."""
+        return {
+            record_id
+            for field, values in self.env.transaction.field_data.items() if field.model_name == records._name
+            for record_id in values if record_id in records.ids
+        }
+
     @contextmanager
     def cron_batches_commit(self):
         """Stands for a real cron run, whose batches commit (``ir.cron._commit_progress``): each

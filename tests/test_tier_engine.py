@@ -429,15 +429,8 @@ class TestTierEngine(TierCase):
         original = engine_cls._evaluate_and_apply
         batches, cached_elsewhere = [], []
 
-        def cached_ids():
-            return {
-                record_id
-                for field, values in self.env.transaction.field_data.items() if field.model_name == "res.partner"
-                for record_id in values if record_id in partners.ids
-            }
-
         def spy(engine, partner_ids, date, rule_sets):
-            cached_elsewhere.append(cached_ids() - set(partner_ids))
+            cached_elsewhere.append(self.cached_ids(partners) - set(partner_ids))
             batches.append(list(partner_ids))
             return original(engine, partner_ids, date, rule_sets)
 
@@ -450,7 +443,7 @@ class TestTierEngine(TierCase):
             records.action_bank_evaluate(D(2026, 3, 31))
         self.assertEqual(batches, [partners[:2].ids, partners[2:4].ids, partners[4:].ids], "by id, not the contact")
         self.assertEqual(cached_elsewhere, [set(), set(), set()], "no batch met the others' customers in the cache")
-        self.assertFalse(cached_ids(), "nothing left in the cache")
+        self.assertFalse(self.cached_ids(partners), "nothing left in the cache")
         self.assertEqual([p.bank_tier_id for p in partners], [self.vip] * 3 + [self.env["bank.vip.tier"]] * 2)
         self.assertEqual(partners.mapped("bank_evaluated_on"), [D(2026, 3, 31)] * 5)
 

@@ -99,11 +99,7 @@ class TestTierWhatif(TierCase):
         self.assertEqual(moves[("rm", "leave")], partners[:1].ids)
         self.assertEqual(moves[("sub_branch", "enter")], partners[:1].ids)
         self.assertNotIn(("sub_branch", "leave"), moves)
-        cached = [
-            field.name for field, values in self.env.transaction.field_data.items()
-            if field.model_name == "res.partner" and set(values) & set(partners.ids)
-        ]
-        self.assertFalse(cached, "no customer read into the ORM cache")
+        self.assertFalse(self.cached_ids(partners), "no customer read into the ORM cache")
 
     def test_whatif_refuses_bad_thresholds_and_business_users(self):
         wizard = self.env["bank.tier.whatif"].with_user(self.user_admin).create({"date": D(2026, 3, 31)})
